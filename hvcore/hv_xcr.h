@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* XSETBV emulation checks (pure logic). */
+#ifndef GV_HV_XCR_H
+#define GV_HV_XCR_H
+
+#include "hv_types.h"
+
+#define GV_XFEATURE_X87		(1ull << 0)
+#define GV_XFEATURE_SSE		(1ull << 1)
+#define GV_XFEATURE_YMM		(1ull << 2)
+#define GV_XFEATURE_BNDREGS	(1ull << 3)
+#define GV_XFEATURE_BNDCSR	(1ull << 4)
+#define GV_XFEATURE_AVX512	(7ull << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
+#define GV_XFEATURE_AMX		(3ull << 17)	/* XTILECFG, XTILEDATA */
+
+/*
+ * gv_xsetbv_valid - would XSETBV(@index, @value) succeed on hardware whose
+ * CPUID.(EAX=0DH,ECX=0):EDX:EAX is @supported? Mirrors the #GP conditions
+ * of XSETBV (SDM Vol. 2D, XSETBV; Vol. 1, 13.3).
+ */
+bool gv_xsetbv_valid(u32 index, u64 value, u64 supported);
+
+#endif /* GV_HV_XCR_H */

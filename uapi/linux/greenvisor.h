@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * greenvisor vmcall ABI, version 0.1.
+ *
+ * This header is the single definition of the interface between software
+ * running under greenvisor (the rich OS, its user space, hypapps, the green
+ * partition) and the hypervisor's root side. It is shared verbatim by the
+ * kernel module, hypapps, user-space tools and tests.
+ *
+ * Detection
+ * ---------
+ * CPUID leaf 0x40000000 returns EAX = highest greenvisor leaf and
+ * EBX:ECX:EDX = "GreenVisorHV". Leaf 0x40000001 returns EAX = ABI version
+ * (major << 16 | minor) and EBX = feature bits (GV_FEAT_*). While greenvisor
+ * is loaded, CPUID.1:ECX.VMX[bit 5] reads 0 and CPUID.1:ECX[bit 31]
+ * (hypervisor present) reads 1.
+ *
+ * Register convention (VMCALL, 64-bit mode)
+ * -----------------------------------------
+ *   in:  RAX = GV_HC_SIGNATURE << 32 | call number
+ *        RDI, RSI, RDX, R10, R8, R9 = arguments 0..5
+ *   out: RAX = status: 0 on success, a negative errno value (GV_E*) on
+ *              failure, GV_HC_RETRY (a positive value) when a long call
+ *              was preempted and must be issued again with the same
+ *              arguments to continue (see issue-level docs for calls
+ *              that use it);
+ *        RDI, RSI, RDX, R10, R8, R9 = results 0..5 (call specific);
+ *        all other registers are preserved. Registers that a call does
+ *        not define as results are preserved too.
+ *
+ * A VMCALL whose RAX[63:32] is not GV_HC_SIGNATURE is not a greenvisor
+ * call: it is reflected to the caller as #UD, as on bare metal, so that
+ * another hypervisor's ABI is never mistaken for ours.
+ *
+ * Permissions are checked by one dispatcher, never by individual calls:
+ *  - a caller whose partition has no hypercall rights gets #UD;
+ *  - a call that requires CPL0 made from CPL 1-3 gets #GP(0);
+ *  - an unknown call number returns -GV_EINVAL with no side effect.
+ */
+#ifndef _UAPI_LINUX_GREENVISOR_H
+#define _UAPI_LINUX_GREENVISOR_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+#define GV_ABI_MAJOR		0
+#define GV_ABI_MINOR		1
+#define GV_ABI_VERSION		((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
+
+/* CPUID interface (see above). */
+#define GV_CPUID_LEAF_SIGNATURE	0x40000000u
+#define GV_CPUID_LEAF_FEATURES	0x40000001u
+#define GV_CPUID_LEAF_MAX	GV_CPUID_LEAF_FEATURES
+/* "GreenVisorHV" as the three little-endian registers EBX, ECX, EDX. */
+#define GV_CPUID_SIG_EBX	0x65657247u	/* "Gree" */
+#define GV_CPUID_SIG_ECX	0x7369566eu	/* "nVis" */
+#define GV_CPUID_SIG_EDX	0x5648726fu	/* "orHV" */
+
+/* Feature bits in CPUID 0x40000001 EBX and in GV_HC_VERSION result 2. */
+#define GV_FEAT_VPID		(1u << 0)
+#define GV_FEAT_EPT		(1u << 1)
+
+/* RAX[63:32] of every greenvisor vmcall: "GRNV". */
+#define GV_HC_SIGNATURE		0x47524e56u
+#define GV_HC_RAX(nr)		(((unsigned long long)GV_HC_SIGNATURE << 32) | (nr))
+
+/*
+ * Status values returned in RAX. Errors are negative Linux errno values so
+ * that the Linux side can pass them on unchanged.
+ */
+#define GV_OK			0
+#define GV_EPERM		1
+#define GV_ENOENT		2
+#define GV_EFAULT		14
+#define GV_EBUSY		16
+#define GV_EINVAL		22
+#define GV_ENOSPC		28
+#define GV_ERANGE		34
+#define GV_ENOSYS		38
+#define GV_HC_RETRY		1	/* positive: call again to continue */
+
+/*
+ * Call numbers.
+ *
+ * GV_HC_VERSION (any partition, any CPL)
+ *   out: result0 = GV_ABI_VERSION
+ *        result1 = index of the CPU that answered (Linux CPU number)
+ *        result2 = feature bits (GV_FEAT_*)
+ *
+ * GV_HC_EXIT_COUNTS (CPL0)
+ *   in:  arg0 = CPU index, arg1 = first exit reason
+ *   out: result0..5 = exit counts of reasons arg1 .. arg1+5 on that CPU
+ *        (reasons >= GV_EXIT_REASON_MAX read 0)
+ *   err: -GV_EINVAL for an unknown CPU or a first reason beyond the table
+ *
+ * GV_HC_LOG_READ (CPL0)
+ *   Drains the calling CPU's root-side log ring.
+ *   out: RAX = number of bytes copied (0..48) on success;
+ *        result0..5 = the bytes, little-endian, in register order
+ *
+ * GV_HC_DEVIRT (CPL0)
+ *   Leaves VMX operation on the calling CPU and resumes the caller natively
+ *   after the VMCALL with RAX = 0 and every other register, control
+ *   register, descriptor table, segment and MSR as it was.
+ */
+#define GV_HC_VERSION		0x0000
+#define GV_HC_EXIT_COUNTS	0x0001
+#define GV_HC_LOG_READ		0x0002
+#define GV_HC_DEVIRT		0x0003
+#define GV_HC_NR_CORE		0x0004	/* core calls are below this number */
+
+/* Exit-reason table size: basic exit reasons 0 .. GV_EXIT_REASON_MAX - 1. */
+#define GV_EXIT_REASON_MAX	80
+#define GV_EXIT_COUNTS_PER_CALL	6
+
+#endif /* _UAPI_LINUX_GREENVISOR_H */

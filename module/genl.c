@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * greenvisor generic-netlink control plane (Linux side).
+ *
+ * The "greenvisor" family answers hvctl: hypervisor status, per-CPU state
+ * and per-CPU exit counters. The layout is defined in
+ * uapi/linux/greenvisor_nl.h and documented in docs/netlink.md.
+ *
+ * Rules kept here:
+ *  - admin only (GENL_ADMIN_PERM on every op), initial netns only;
+ *  - strict validation: each op has its own policy, anything else in a
+ *    request is rejected with an extack message;
+ *  - the root side is reached only through the vmcall wrappers of
+ *    hypercall.c, and only from a CPU that runs under the hypervisor (a
+ *    VMCALL on a native CPU would raise #UD); pool memory is never touched.
+ *
+ * The family is deliberately not auto-loadable (no
+ * MODULE_ALIAS_GENL_FAMILY): looking the family up must never launch the
+ * hypervisor as a side effect.
+ */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/module.h>
+#include <linux/smp.h>
+#include <net/genetlink.h>
+
+#include "gv_linux.h"
+#include "../uapi/linux/greenvisor_nl.h"
+
+static struct genl_family gv_genl_family;
+
+/* GV_CMD_GET_STATUS takes no attributes at all. */
+static const struct nla_policy gv_status_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_GET_STATUS takes no attributes",
+	},
+};
+
+/* GV_CMD_GET_CPU: only GV_ATTR_CPU_ID; NLA_UNSPEC entries are rejected. */
+static const struct nla_policy gv_cpu_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_CPU_ID] = { .type = NLA_U32 },
+};
+
+/* Index into gv_genl_mcgrps[]. */
+enum gv_genl_mcgrp {
+	GV_GENL_MCGRP_EVENTS_IDX,
+};
+
+/* Reserved for EPT-violation, DMA-fault and hypapp events. */
+static const struct genl_multicast_group gv_genl_mcgrps[] = {
+	[GV_GENL_MCGRP_EVENTS_IDX] = {
+		.name = GV_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct gv_hv_version {
+	u32 abi;
+	u32 cpu;
+	u32 features;
+};
+
+static const char *gv_genl_module_version(void)
+{
+#ifdef MODULE
+	if (THIS_MODULE->version)
+		return THIS_MODULE->version;
+#endif
+	return "unknown";
+}
+
+/*
+ * Ask the root side for its version on the current CPU. Returns -ENODEV
+ * when the current CPU does not run under the hypervisor.
+ */
+static int gv_genl_hv_version(struct gv_hv_version *v)
+{
+	int err = -ENODEV;
+
+	if (gv_cpu_is_virtualized(get_cpu()))
+		err = gv_hc_version(&v->abi, &v->cpu, &v->features);
+	put_cpu();
+	return err;
+}
+
+/* Read the exit counters of @cpu through a vmcall on the current CPU. */
+static int gv_genl_exit_counts(unsigned int cpu,
+			       u64 counts[GV_EXIT_REASON_MAX])
+{
+	int err = -ENODEV;
+
+	if (gv_cpu_is_virtualized(get_cpu()))
+		err = gv_hc_exit_counts(cpu, counts);
+	put_cpu();
+	return err;
+}
+
+static int gv_genl_put_status(struct sk_buff *msg, struct genl_info *info)
+{
+	struct gv_hv_version v;
+	int err;
+
+	cpus_read_lock();
+	err = gv_genl_hv_version(&v);
+	if (nla_put_string(msg, GV_ATTR_MODULE_VERSION,
+			   gv_genl_module_version()) ||
+	    nla_put_u32(msg, GV_ATTR_NR_CPUS_POSSIBLE, num_possible_cpus()) ||
+	    nla_put_u32(msg, GV_ATTR_NR_CPUS_ONLINE, num_online_cpus()) ||
+	    nla_put_u32(msg, GV_ATTR_NR_CPUS_VIRTUALIZED, gv_nr_virtualized()))
+		goto too_big;
+	cpus_read_unlock();
+
+	if (err == -ENODEV)	/* this CPU is native: report what we know */
+		return 0;
+	if (err) {
+		GENL_SET_ERR_MSG(info, "greenvisor: version hypercall failed");
+		return err;
+	}
+	if (nla_put_u32(msg, GV_ATTR_ABI_VERSION, v.abi) ||
+	    nla_put_u32(msg, GV_ATTR_ABI_CPU, v.cpu) ||
+	    nla_put_u32(msg, GV_ATTR_FEATURES, v.features)) {
+		GENL_SET_ERR_MSG(info, "greenvisor: status reply too large");
+		return -EMSGSIZE;
+	}
+	return 0;
+
+too_big:
+	cpus_read_unlock();
+	GENL_SET_ERR_MSG(info, "greenvisor: status reply too large");
+	return -EMSGSIZE;
+}
+
+static int gv_genl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "greenvisor: out of memory");
+		return -ENOMEM;
+	}
+	hdr = genlmsg_put_reply(msg, info, &gv_genl_family, 0,
+				GV_CMD_GET_STATUS);
+	if (!hdr) {
+		GENL_SET_ERR_MSG(info, "greenvisor: status reply too large");
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = gv_genl_put_status(msg, info);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* GV_CPU_ATTR_EXITS and GV_CPU_ATTR_EXITS_TOTAL; callers cancel on error. */
+static int gv_genl_put_exits(struct sk_buff *skb, const u64 *counts)
+{
+	struct nlattr *exits, *entry;
+	u64 total = 0;
+	u32 reason;
+
+	exits = nla_nest_start(skb, GV_CPU_ATTR_EXITS);
+	if (!exits)
+		return -EMSGSIZE;
+	for (reason = 0; reason < GV_EXIT_REASON_MAX; reason++) {
+		if (!counts[reason])
+			continue;
+		total += counts[reason];
+		entry = nla_nest_start(skb, GV_EXITS_ATTR_REASON);
+		if (!entry ||
+		    nla_put_u32(skb, GV_EXIT_ATTR_REASON, reason) ||
+		    nla_put_u64_64bit(skb, GV_EXIT_ATTR_COUNT, counts[reason],
+				      GV_EXIT_ATTR_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, exits);
+	return nla_put_u64_64bit(skb, GV_CPU_ATTR_EXITS_TOTAL, total,
+				 GV_CPU_ATTR_PAD);
+}
+
+/* GV_ATTR_CPU for @cpu; the caller holds cpus_read_lock(). */
+static int gv_genl_put_cpu(struct sk_buff *skb, unsigned int cpu,
+			   struct netlink_ext_ack *extack)
+{
+	u64 counts[GV_EXIT_REASON_MAX];
+	bool virt = gv_cpu_is_virtualized(cpu);
+	struct nlattr *nest;
+	int err;
+
+	nest = nla_nest_start(skb, GV_ATTR_CPU);
+	if (!nest ||
+	    nla_put_u32(skb, GV_CPU_ATTR_ID, cpu) ||
+	    nla_put_u8(skb, GV_CPU_ATTR_ONLINE, cpu_online(cpu)) ||
+	    nla_put_u8(skb, GV_CPU_ATTR_VIRTUALIZED, virt))
+		return -EMSGSIZE;
+	if (virt) {
+		err = gv_genl_exit_counts(cpu, counts);
+		if (err) {
+			NL_SET_ERR_MSG(extack,
+				       "greenvisor: reading exit counters failed");
+			return err;
+		}
+		err = gv_genl_put_exits(skb, counts);
+		if (err)
+			return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One GV_CMD_GET_CPU message for @cpu; cancelled as a whole on error. */
+static int gv_genl_fill_cpu(struct sk_buff *skb, u32 portid, u32 seq,
+			    int flags, unsigned int cpu,
+			    struct netlink_ext_ack *extack)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, portid, seq, &gv_genl_family, flags,
+			  GV_CMD_GET_CPU);
+	if (!hdr)
+		return -EMSGSIZE;
+	err = gv_genl_put_cpu(skb, cpu, extack);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int gv_genl_get_cpu(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[GV_ATTR_CPU_ID];
+	struct sk_buff *msg;
+	unsigned int cpu;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GV_ATTR_CPU_ID)) {
+		GENL_SET_ERR_MSG(info, "GV_ATTR_CPU_ID (CPU number) is required");
+		return -EINVAL;
+	}
+	cpu = nla_get_u32(attr);
+	if (cpu >= nr_cpu_ids) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "GV_ATTR_CPU_ID: CPU number out of range");
+		return -EINVAL;
+	}
+	if (!cpu_possible(cpu)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "GV_ATTR_CPU_ID: no such CPU");
+		return -ENODEV;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "greenvisor: out of memory");
+		return -ENOMEM;
+	}
+	cpus_read_lock();
+	err = gv_genl_fill_cpu(msg, info->snd_portid, info->snd_seq, 0, cpu,
+			       info->extack);
+	cpus_read_unlock();
+	if (err) {
+		if (err == -EMSGSIZE)
+			GENL_SET_ERR_MSG(info, "greenvisor: CPU reply too large");
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dump every possible CPU; cb->args[0] is the next CPU to send. */
+static int gv_genl_dump_cpu(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	unsigned int cpu;
+	int err = 0;
+
+	if (info->attrs && info->attrs[GV_ATTR_CPU_ID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[GV_ATTR_CPU_ID],
+				    "GV_ATTR_CPU_ID is for a do request, not a dump");
+		return -EINVAL;
+	}
+
+	cpus_read_lock();
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		err = gv_genl_fill_cpu(skb, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cpu,
+				       cb->extack);
+		if (err)
+			break;
+	}
+	cpus_read_unlock();
+	cb->args[0] = cpu;
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* buffer full: resume at @cpu */
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG(cb->extack,
+			       "greenvisor: CPU record larger than dump buffer");
+	return err ? err : skb->len;
+}
+
+static const struct genl_ops gv_genl_ops[] = {
+	{
+		.cmd = GV_CMD_GET_STATUS,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_status_policy,
+		.maxattr = ARRAY_SIZE(gv_status_policy) - 1,
+		.doit = gv_genl_get_status,
+	},
+	{
+		.cmd = GV_CMD_GET_CPU,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_cpu_policy,
+		.maxattr = ARRAY_SIZE(gv_cpu_policy) - 1,
+		.doit = gv_genl_get_cpu,
+		.dumpit = gv_genl_dump_cpu,
+	},
+};
+
+static struct genl_family gv_genl_family = {
+	.name = GV_GENL_NAME,
+	.version = GV_GENL_VERSION,
+	.maxattr = GV_ATTR_MAX,
+	.netnsok = false,
+	.resv_start_op = GV_CMD_MAX + 1,
+	.module = THIS_MODULE,
+	.ops = gv_genl_ops,
+	.n_ops = ARRAY_SIZE(gv_genl_ops),
+	.mcgrps = gv_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(gv_genl_mcgrps),
+};
+
+/*
+ * Register the family. Call after the hypervisor runs on every online CPU
+ * and outside cpus_read_lock() (the handlers take it under genl_mutex).
+ */
+int gv_genl_init(void)
+{
+	int err;
+
+	err = genl_register_family(&gv_genl_family);
+	if (err)
+		pr_err("greenvisor: cannot register genl family \"%s\": %d\n",
+		       GV_GENL_NAME, err);
+	return err;
+}
+
+/*
+ * Unregister the family; in-flight requests finish first. Call before the
+ * CPUs are devirtualized.
+ */
+void gv_genl_exit(void)
+{
+	genl_unregister_family(&gv_genl_family);
+}

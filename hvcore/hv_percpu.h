@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Root-side data. Everything here lives in the pool; the Linux side fills it
+ * in before launch and afterwards reaches it only through vmcalls.
+ */
+#ifndef GV_HV_PERCPU_H
+#define GV_HV_PERCPU_H
+
+#include "hv_types.h"
+#include "../uapi/linux/greenvisor.h"
+
+#define GV_PAGE_SIZE		4096
+#define GV_HOST_STACK_SIZE	(4 * GV_PAGE_SIZE)
+#define GV_IST_STACK_SIZE	GV_PAGE_SIZE
+#define GV_LOG_RING_SIZE	2048	/* power of two */
+#define GV_TMP_GDT_OFFSET	2048	/* devirt GDT in the second half of the GDT page */
+#define GV_TMP_GDT_ENTRIES	256
+
+/* Host GDT layout (per CPU). */
+#define GV_HOST_CS		0x08
+#define GV_HOST_DS		0x10
+#define GV_HOST_TR		0x18
+
+/*
+ * Guest general-purpose registers as hv_entry.S pushes them on VM exit;
+ * RSP lives in the VMCS, the slot is padding that keeps the stack aligned.
+ */
+struct gv_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 pad;
+};
+
+struct gv_dtr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+/*
+ * What the devirtualization path (hv_entry.S) restores after VMXOFF; the
+ * offsets are used from assembly (GV_DEVIRT_* below, checked at build time).
+ */
+struct gv_devirt {
+	u64 cr0;		/* 0 */
+	u64 cr3;		/* 8 */
+	u64 cr4;		/* 16 */
+	u64 rip;		/* 24 */
+	u64 rsp;		/* 32 */
+	u64 rflags;		/* 40 */
+	u64 fs_base;		/* 48 */
+	u64 gs_base;		/* 56 */
+	u64 dr7;		/* 64 */
+	u16 cs, ss, ds, es;	/* 72 .. 78 */
+	u16 fs, gs, tr, ldtr;	/* 80 .. 86 */
+	struct gv_dtr gdtr;	/* 88 */
+	u8 pad0[6];
+	struct gv_dtr idtr;	/* 104 */
+	u8 pad1[6];
+	struct gv_dtr tmp_gdtr;	/* 120 */
+	u8 pad2[6];
+};
+
+#define GV_DEVIRT_CR0		0
+#define GV_DEVIRT_CR3		8
+#define GV_DEVIRT_CR4		16
+#define GV_DEVIRT_RIP		24
+#define GV_DEVIRT_RSP		32
+#define GV_DEVIRT_RFLAGS	40
+#define GV_DEVIRT_FS_BASE	48
+#define GV_DEVIRT_GS_BASE	56
+#define GV_DEVIRT_DR7		64
+#define GV_DEVIRT_CS		72
+#define GV_DEVIRT_SS		74
+#define GV_DEVIRT_DS		76
+#define GV_DEVIRT_ES		78
+#define GV_DEVIRT_FS		80
+#define GV_DEVIRT_GS		82
+#define GV_DEVIRT_TR		84
+#define GV_DEVIRT_LDTR		86
+#define GV_DEVIRT_GDTR		88
+#define GV_DEVIRT_IDTR		104
+#define GV_DEVIRT_TMP_GDTR	120
+
+/* Single-producer (root, owning CPU) single-consumer (LOG_READ) ring. */
+struct gv_log_ring {
+	u32 head;		/* written by the producer */
+	u32 tail;		/* written by the consumer */
+	u32 dropped;
+	char buf[GV_LOG_RING_SIZE];
+};
+
+struct gv_hv;
+
+/* Root-side per-CPU state; HOST_GS_BASE points here (self at %gs:0). */
+struct gv_cpu {
+	struct gv_cpu *self;
+	struct gv_hv *hv;
+	u32 cpu;		/* Linux CPU number */
+	u16 vpid;
+	u8 devirt_requested;
+	u8 nmi_pending;
+	u64 launch_fail_rip;	/* where an entry failure resumes Linux */
+	u32 entry_fail_reason;	/* set when VM entry failed at launch */
+	u32 entry_fail_qual;
+	u64 cr4_fixed0, cr4_fixed1;
+	u64 exit_counts[GV_EXIT_REASON_MAX];
+	u64 nmis_reinjected;
+	struct gv_devirt devirt;
+	struct gv_log_ring log;
+};
+
+/*
+ * Per-CPU pool block: one physically contiguous, page-aligned allocation.
+ * The IST stack's top holds a pointer to the gv_cpu, so the NMI handler
+ * finds its CPU without %gs (it may run while GS_BASE is being restored).
+ */
+struct gv_cpu_pages {
+	u8 vmxon[GV_PAGE_SIZE];
+	u8 vmcs[GV_PAGE_SIZE];
+	u8 gdt[GV_PAGE_SIZE];
+	u8 tss[GV_PAGE_SIZE];
+	u8 ist_stack[GV_IST_STACK_SIZE];
+	u8 stack[GV_HOST_STACK_SIZE];
+	union {
+		struct gv_cpu cpu;
+		u8 cpu_page[2 * GV_PAGE_SIZE];
+	};
+};
+
+/* Global root-side state, shared by all CPUs (pool). */
+struct gv_hv {
+	u8 idt[GV_PAGE_SIZE];
+	u8 msr_bitmap[GV_PAGE_SIZE];
+	u32 features;		/* GV_FEAT_* */
+	u32 nr_cpus;		/* size of cpus[] */
+	u64 xcr0_supported;	/* CPUID.(0DH,0):EDX:EAX */
+	u64 feature_control;	/* IA32_FEATURE_CONTROL as the guest reads it */
+	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
+};
+
+#endif /* GV_HV_PERCPU_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Root-side internal interfaces (hvcore only). */
+#ifndef GV_HV_ROOT_H
+#define GV_HV_ROOT_H
+
+#include "hv_types.h"
+#include "hv_percpu.h"
+
+/* The CPU's own root state: HOST_GS_BASE points at it, self at %gs:0. */
+static __always_inline struct gv_cpu *gv_this_cpu(void)
+{
+	struct gv_cpu *c;
+
+	asm volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Exception frame built by gv_exc_common (hv_entry.S). */
+struct gv_exc_frame {
+	struct gv_regs regs;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+#define GV_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* hv_entry.S */
+int gv_rdmsr_safe(u32 msr, u64 *val);
+int gv_wrmsr_safe(u32 msr, u64 val);
+int gv_xsetbv_safe(u32 index, u64 val);
+
+/* hv_exit.c */
+struct gv_devirt *gv_handle_exit(struct gv_regs *regs);
+void gv_vmresume_failed(void);
+void gv_skip_instruction(void);
+void gv_inject_exception(u32 vector, bool has_error, u32 error);
+u32 gv_guest_cpl(void);
+void gv_prepare_devirt(struct gv_cpu *c);
+
+/* hv_vmcall.c */
+void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);
+
+/* hv_idt.c */
+void gv_root_exception(struct gv_exc_frame *f);
+
+/* hv_lib.c: root-side replacements for the kernel's helpers. */
+void *gv_memset(void *dst, int c, size_t n);
+void *gv_memcpy(void *dst, const void *src, size_t n);
+/* ~0 when idx < size, else 0, without a speculatable branch. */
+static __always_inline unsigned long gv_index_mask_nospec(unsigned long idx,
+							  unsigned long size)
+{
+	unsigned long mask;
+
+	asm volatile("cmp %1, %2; sbb %0, %0" : "=r"(mask) : "g"(size), "r"(idx) : "cc");
+	return mask;
+}
+
+/* hv_log.c: the root-side log ring, drained by GV_HC_LOG_READ. */
+__printf(1, 2) void gv_log(const char *fmt, ...);
+u32 gv_log_read(struct gv_log_ring *ring, u8 *out, u32 max);
+
+#endif /* GV_HV_ROOT_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vmcall dispatcher: one table, one permission check (DESIGN.md
+ * "Hypercalls"; uapi/linux/greenvisor.h documents the ABI).
+ */
+#include "hv_root.h"
+#include "hv_vmx.h"
+
+#define GV_HC_CPL0		(1u << 0)	/* callable from CPL0 only */
+
+struct gv_hc_entry {
+	u32 flags;
+	long (*handler)(struct gv_cpu *c, struct gv_regs *regs);
+};
+
+static long hc_version(struct gv_cpu *c, struct gv_regs *regs)
+{
+	regs->rdi = GV_ABI_VERSION;
+	regs->rsi = c->cpu;
+	regs->rdx = c->hv->features;
+	return GV_OK;
+}
+
+static u64 *result_reg(struct gv_regs *regs, unsigned int i)
+{
+	u64 *const out[GV_EXIT_COUNTS_PER_CALL] = {
+		&regs->rdi, &regs->rsi, &regs->rdx,
+		&regs->r10, &regs->r8, &regs->r9,
+	};
+
+	return out[i];
+}
+
+static long hc_exit_counts(struct gv_cpu *c, struct gv_regs *regs)
+{
+	u64 cpu = regs->rdi, first = regs->rsi;
+	struct gv_cpu *target;
+	unsigned int i;
+
+	if (cpu >= c->hv->nr_cpus || first >= GV_EXIT_REASON_MAX)
+		return -GV_EINVAL;
+	target = c->hv->cpus[cpu & gv_index_mask_nospec(cpu, c->hv->nr_cpus)];
+	if (!target)
+		return -GV_EINVAL;
+	for (i = 0; i < GV_EXIT_COUNTS_PER_CALL; i++) {
+		u64 reason = first + i;
+
+		*result_reg(regs, i) = reason < GV_EXIT_REASON_MAX ?
+			READ_ONCE(target->exit_counts[reason]) : 0;
+	}
+	return GV_OK;
+}
+
+static long hc_log_read(struct gv_cpu *c, struct gv_regs *regs)
+{
+	u64 cpu = regs->rdi;
+	u8 bytes[GV_EXIT_COUNTS_PER_CALL * 8];
+	struct gv_cpu *target;
+	unsigned int i;
+	u32 n;
+
+	if (cpu >= c->hv->nr_cpus)
+		return -GV_EINVAL;
+	target = c->hv->cpus[cpu & gv_index_mask_nospec(cpu, c->hv->nr_cpus)];
+	if (!target)
+		return -GV_EINVAL;
+	gv_memset(bytes, 0, sizeof(bytes));
+	n = gv_log_read(&target->log, bytes, sizeof(bytes));
+	for (i = 0; i < GV_EXIT_COUNTS_PER_CALL; i++)
+		gv_memcpy(result_reg(regs, i), &bytes[i * 8], 8);
+	return n;
+}
+
+static long hc_devirt(struct gv_cpu *c, struct gv_regs *regs)
+{
+	gv_prepare_devirt(c);
+	c->devirt_requested = 1;
+	return GV_OK;
+}
+
+static const struct gv_hc_entry gv_hc_table[] = {
+	[GV_HC_VERSION]		= { 0,		hc_version },
+	[GV_HC_EXIT_COUNTS]	= { GV_HC_CPL0,	hc_exit_counts },
+	[GV_HC_LOG_READ]	= { GV_HC_CPL0,	hc_log_read },
+	[GV_HC_DEVIRT]		= { GV_HC_CPL0,	hc_devirt },
+};
+
+/*
+ * The rich OS is the only partition so far and holds hypercall rights; the
+ * green partition and hypapp ranges join this check in later issues.
+ */
+static bool caller_has_hypercall_rights(struct gv_cpu *c)
+{
+	return true;
+}
+
+void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
+{
+	u64 nr = (u32)regs->rax;
+	const struct gv_hc_entry *e;
+
+	if ((regs->rax >> 32) != GV_HC_SIGNATURE ||
+	    !caller_has_hypercall_rights(c)) {
+		gv_inject_exception(VECTOR_UD, false, 0);
+		return;
+	}
+	if (nr >= GV_ARRAY_SIZE(gv_hc_table)) {
+		regs->rax = (u64)-GV_EINVAL;
+		gv_skip_instruction();
+		return;
+	}
+	e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
+	if ((e->flags & GV_HC_CPL0) && gv_guest_cpl() != 0) {
+		gv_inject_exception(VECTOR_GP, true, 0);
+		return;
+	}
+	/* Before the handler: GV_HC_DEVIRT resumes Linux after the VMCALL. */
+	gv_skip_instruction();
+	regs->rax = (u64)e->handler(c, regs);
+}

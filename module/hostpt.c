@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The root side's own page tables (HOST_CR3). They map only what the root
+ * side may touch, at the same virtual addresses Linux uses, so pointers are
+ * valid on both sides: the pool (read/write, no-execute) and greenvisor's
+ * module image (text read+execute, the rest read-only). Page-table pages
+ * are pool pages too. Built once, before any CPU launches.
+ */
+#define pr_fmt(fmt) "greenvisor: " fmt
+
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <asm/io.h>
+#include <asm/pgtable.h>
+#include "gv_core.h"
+#include "../hvcore/hv_vmx.h"
+
+#define PTE_P		(1ull << 0)
+#define PTE_RW		(1ull << 1)
+#define PTE_A		(1ull << 5)
+#define PTE_D		(1ull << 6)
+#define PTE_NX		(1ull << 63)
+#define PTE_ADDR	0x000ffffffffff000ull
+#define PT_TABLE_FLAGS	(PTE_P | PTE_RW | PTE_A)
+
+static u64 *pt_alloc(struct gv_state *s)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	list_add_tail(&page->lru, &s->pt_pages);
+	s->nr_pt_pages++;
+	return page_address(page);
+}
+
+/* Index of @va at page-table @level (1 = PTE ... 5 = PML5). */
+static unsigned int pt_index(u64 va, unsigned int level)
+{
+	return (va >> (12 + 9 * (level - 1))) & 511;
+}
+
+static int map_4k(struct gv_state *s, u64 va, u64 pa, u64 flags)
+{
+	u64 *table = __va(s->host_cr3);
+	unsigned int level;
+
+	for (level = s->pt_levels; level > 1; level--) {
+		u64 *entry = &table[pt_index(va, level)];
+
+		if (!(*entry & PTE_P)) {
+			u64 *next = pt_alloc(s);
+
+			if (!next)
+				return -ENOMEM;
+			*entry = __pa(next) | PT_TABLE_FLAGS;
+		}
+		table = __va(*entry & PTE_ADDR);
+	}
+	table[pt_index(va, 1)] = (pa & PTE_ADDR) | flags | PTE_P | PTE_A | PTE_D;
+	return 0;
+}
+
+/* A direct-map range (pool chunk, page tables): physically contiguous. */
+static int map_lowmem(struct gv_state *s, void *va, size_t size, u64 flags)
+{
+	size_t off;
+	int err;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		err = map_4k(s, (u64)va + off, __pa((u8 *)va + off), flags);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A module range: vmalloc space, so translate page by page. */
+static int map_module_range(void *ctx, unsigned long va, unsigned long size,
+			    bool exec)
+{
+	struct gv_state *s = ctx;
+	unsigned long off;
+	int err;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)(va + off)));
+
+		err = map_4k(s, va + off, pa, exec ? 0 : PTE_NX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Page-table pages are allocated while mapping, so they are mapped in a
+ * second pass that repeats until no new page appears.
+ */
+static int map_pt_pages(struct gv_state *s)
+{
+	struct page *page;
+	int err;
+
+	list_for_each_entry(page, &s->pt_pages, lru) {
+		err = map_4k(s, (u64)page_address(page), page_to_phys(page),
+			     PTE_RW | PTE_NX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int gv_hostpt_build(struct gv_state *s)
+{
+	u64 *root;
+	unsigned int i;
+	int err;
+
+	INIT_LIST_HEAD(&s->pt_pages);
+	s->pt_levels = pgtable_l5_enabled() ? 5 : 4;
+	root = pt_alloc(s);
+	if (!root)
+		return -ENOMEM;
+	s->host_cr3 = __pa(root);
+
+	for (i = 0; i < s->nr_chunks; i++) {
+		err = map_lowmem(s, s->chunks[i].va, s->chunks[i].size,
+				 PTE_RW | PTE_NX);
+		if (err)
+			goto fail;
+	}
+	err = gv_for_each_module_range(THIS_MODULE, map_module_range, s);
+	if (!err)
+		err = map_pt_pages(s);
+	if (err)
+		goto fail;
+	pr_debug("host page tables: %u pages, %u levels\n", s->nr_pt_pages,
+		 s->pt_levels);
+	return 0;
+fail:
+	pr_err("cannot build host page tables: %d\n", err);
+	gv_hostpt_free(s);
+	return err;
+}
+
+void gv_hostpt_free(struct gv_state *s)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &s->pt_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	s->nr_pt_pages = 0;
+	s->host_cr3 = 0;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Linux-side VMCALL wrappers (register convention: uapi/linux/greenvisor.h).
+ * This is the only way the Linux side reaches the root side after launch.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "gv_core.h"
+
+struct gv_hc_args {
+	unsigned long a[6];
+};
+
+static long gv_vmcall(u32 nr, struct gv_hc_args *io)
+{
+	register unsigned long r10 asm("r10") = io->a[3];
+	register unsigned long r8 asm("r8") = io->a[4];
+	register unsigned long r9 asm("r9") = io->a[5];
+	unsigned long rax = GV_HC_RAX(nr);
+
+	asm volatile("vmcall"
+		     : "+a"(rax), "+D"(io->a[0]), "+S"(io->a[1]), "+d"(io->a[2]),
+		       "+r"(r10), "+r"(r8), "+r"(r9)
+		     : : "memory");
+	io->a[3] = r10;
+	io->a[4] = r8;
+	io->a[5] = r9;
+	return (long)rax;
+}
+
+int gv_hc_version(u32 *abi, u32 *cpu, u32 *features)
+{
+	struct gv_hc_args io = { };
+	long ret = gv_vmcall(GV_HC_VERSION, &io);
+
+	*abi = io.a[0];
+	*cpu = io.a[1];
+	*features = io.a[2];
+	return ret;
+}
+
+int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX])
+{
+	unsigned int first, i;
+
+	for (first = 0; first < GV_EXIT_REASON_MAX; first += GV_EXIT_COUNTS_PER_CALL) {
+		struct gv_hc_args io = { .a = { cpu, first } };
+		long ret = gv_vmcall(GV_HC_EXIT_COUNTS, &io);
+
+		if (ret)
+			return ret;
+		for (i = 0; i < GV_EXIT_COUNTS_PER_CALL && first + i < GV_EXIT_REASON_MAX; i++)
+			counts[first + i] = io.a[i];
+	}
+	return 0;
+}
+
+/* Returns the number of bytes copied into @buf (at most 48), or -errno. */
+int gv_hc_log_read(unsigned int cpu, char *buf, size_t len)
+{
+	struct gv_hc_args io = { .a = { cpu } };
+	long ret = gv_vmcall(GV_HC_LOG_READ, &io);
+
+	if (ret < 0)
+		return ret;
+	ret = min_t(long, ret, len);
+	memcpy(buf, io.a, ret);
+	return ret;
+}
+
+int gv_hc_devirt(void)
+{
+	struct gv_hc_args io = { };
+
+	return gv_vmcall(GV_HC_DEVIRT, &io);
+}

@@ -331,12 +331,16 @@ static const struct genl_ops gv_genl_ops[] = {
 	},
 };
 
+/*
+ * .resv_start_op stays 0, as for every new family: all ops get the strict
+ * treatment (genlmsghdr.reserved and nlmsg_flags checked, no op without a
+ * policy, no GENL_DONT_VALIDATE_* flags).
+ */
 static struct genl_family gv_genl_family = {
 	.name = GV_GENL_NAME,
 	.version = GV_GENL_VERSION,
 	.maxattr = GV_ATTR_MAX,
 	.netnsok = false,
-	.resv_start_op = GV_CMD_MAX + 1,
 	.module = THIS_MODULE,
 	.ops = gv_genl_ops,
 	.n_ops = ARRAY_SIZE(gv_genl_ops),

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The greenvisor generic-netlink session of hvctl, on libnl-genl-3.
+ *
+ * Requests ask for extended ACKs (NETLINK_EXT_ACK), so every kernel error
+ * comes with the module's message, which is printed with the errno.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include <linux/greenvisor_nl.h>
+
+#include "hvctl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+struct gvnl {
+	struct nl_sock *sk;
+	int family;
+};
+
+/* State of one request/reply exchange. */
+struct gvnl_req {
+	const char *what;		/* command name, for messages */
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+	bool done;
+	int err;			/* negative errno from the kernel */
+	bool proto_err;			/* a reply we could not parse */
+	char msg[256];			/* extack message, if any */
+};
+
+static const char *const not_loaded_msg =
+	"greenvisor is not loaded (genl family not found); run modprobe greenvisor";
+
+static struct nla_policy gv_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_ABI_VERSION]		= { .type = NLA_U32 },
+	[GV_ATTR_ABI_CPU]		= { .type = NLA_U32 },
+	[GV_ATTR_FEATURES]		= { .type = NLA_U32 },
+	[GV_ATTR_MODULE_VERSION]	= { .type = NLA_STRING },
+	[GV_ATTR_NR_CPUS_POSSIBLE]	= { .type = NLA_U32 },
+	[GV_ATTR_NR_CPUS_ONLINE]	= { .type = NLA_U32 },
+	[GV_ATTR_NR_CPUS_VIRTUALIZED]	= { .type = NLA_U32 },
+	[GV_ATTR_CPU_ID]		= { .type = NLA_U32 },
+	[GV_ATTR_CPU]			= { .type = NLA_NESTED },
+};
+
+static struct nla_policy gv_cpu_policy[GV_CPU_ATTR_MAX + 1] = {
+	[GV_CPU_ATTR_ID]		= { .type = NLA_U32 },
+	[GV_CPU_ATTR_ONLINE]		= { .type = NLA_U8 },
+	[GV_CPU_ATTR_VIRTUALIZED]	= { .type = NLA_U8 },
+	[GV_CPU_ATTR_EXITS]		= { .type = NLA_NESTED },
+	[GV_CPU_ATTR_EXITS_TOTAL]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy gv_exit_policy[GV_EXIT_ATTR_MAX + 1] = {
+	[GV_EXIT_ATTR_REASON]		= { .type = NLA_U32 },
+	[GV_EXIT_ATTR_COUNT]		= { .type = NLA_U64 },
+};
+
+/* Copy the extack message (NLMSGERR_ATTR_MSG) found at @tlv. */
+static void gvnl_extack(struct gvnl_req *r, struct nlattr *tlv, int len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, tlv, len, NULL) ||
+	    !tb[NLMSGERR_ATTR_MSG])
+		return;
+	nla_strlcpy(r->msg, tb[NLMSGERR_ATTR_MSG], sizeof(r->msg));
+}
+
+static int gvnl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct gvnl_req *r = arg;
+	int off;
+
+	(void)nla;
+	r->err = e->error;
+	r->done = true;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* nlmsgerr.error, the echoed request (capped: header only) */
+		off = NLMSG_ALIGN(sizeof(e->error) +
+				  ((nlh->nlmsg_flags & NLM_F_CAPPED) ?
+				   sizeof(struct nlmsghdr) : e->msg.nlmsg_len));
+		gvnl_extack(r, (struct nlattr *)((char *)e + off),
+			    (int)nlh->nlmsg_len - NLMSG_HDRLEN - off);
+	}
+	return NL_STOP;
+}
+
+static int gvnl_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct gvnl_req *r = arg;
+
+	(void)msg;
+	r->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE carries the dump's final errno and its extack. */
+static int gvnl_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct gvnl_req *r = arg;
+	int off = NLMSG_ALIGN(sizeof(int));
+	int err;
+
+	r->done = true;
+	if (nlmsg_datalen(nlh) < (int)sizeof(int))
+		return NL_STOP;
+	memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	if (err < 0) {
+		r->err = err;
+		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+			gvnl_extack(r, (struct nlattr *)
+				    ((char *)nlmsg_data(nlh) + off),
+				    nlmsg_datalen(nlh) - off);
+	}
+	return NL_STOP;
+}
+
+static int gvnl_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[GV_ATTR_MAX + 1];
+	struct gvnl_req *r = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, GV_ATTR_MAX, gv_policy) ||
+	    r->parse(tb, r->arg)) {
+		r->proto_err = true;
+		r->done = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int gvnl_report(const struct gvnl_req *r)
+{
+	const char *hint = "";
+
+	if (r->proto_err) {
+		fprintf(stderr, "hvctl: %s: malformed reply from the kernel\n",
+			r->what);
+		return HVCTL_EXIT_KERNEL;
+	}
+	if (r->err == -EPERM)
+		hint = " (hvctl needs CAP_NET_ADMIN; run it as root)";
+	if (r->msg[0])
+		fprintf(stderr, "hvctl: %s: %s: %s%s\n", r->what,
+			strerror(-r->err), r->msg, hint);
+	else
+		fprintf(stderr, "hvctl: %s: %s%s\n", r->what,
+			strerror(-r->err), hint);
+	return HVCTL_EXIT_KERNEL;
+}
+
+/*
+ * Send @cmd (a dump if @dump) with GV_ATTR_CPU_ID = @cpu when @cpu >= 0,
+ * and feed every reply to r->parse.
+ */
+static int gvnl_request(struct gvnl *g, struct gvnl_req *r, uint8_t cmd,
+			bool dump, int64_t cpu)
+{
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	int flags = dump ? NLM_F_DUMP : NLM_F_ACK;
+	int err;
+
+	msg = nlmsg_alloc();
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!msg || !cb) {
+		fprintf(stderr, "hvctl: out of memory\n");
+		err = HVCTL_EXIT_KERNEL;
+		goto out;
+	}
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0, flags,
+			 cmd, GV_GENL_VERSION) ||
+	    (cpu >= 0 && nla_put_u32(msg, GV_ATTR_CPU_ID, (uint32_t)cpu))) {
+		fprintf(stderr, "hvctl: cannot build the %s request\n", r->what);
+		err = HVCTL_EXIT_KERNEL;
+		goto out;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, gvnl_valid_cb, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, gvnl_ack_cb, r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, gvnl_finish_cb, r);
+	nl_cb_err(cb, NL_CB_CUSTOM, gvnl_err_cb, r);
+
+	err = nl_send_auto(g->sk, msg);
+	if (err < 0) {
+		fprintf(stderr, "hvctl: %s: cannot send: %s\n", r->what,
+			nl_geterror(err));
+		err = HVCTL_EXIT_KERNEL;
+		goto out;
+	}
+	while (!r->done) {
+		err = nl_recvmsgs(g->sk, cb);
+		if (err < 0 && !r->err && !r->proto_err) {
+			fprintf(stderr, "hvctl: %s: %s\n", r->what,
+				nl_geterror(err));
+			err = HVCTL_EXIT_KERNEL;
+			goto out;
+		}
+		if (err < 0)
+			break;
+	}
+	err = (r->err || r->proto_err) ? gvnl_report(r) : HVCTL_EXIT_OK;
+out:
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err;
+}
+
+int gvnl_open(struct gvnl **gp, bool quiet_not_loaded)
+{
+	struct gvnl *g;
+	int one = 1;
+	int err;
+
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		fprintf(stderr, "hvctl: out of memory\n");
+		return HVCTL_EXIT_KERNEL;
+	}
+	g->sk = nl_socket_alloc();
+	if (!g->sk) {
+		fprintf(stderr, "hvctl: out of memory\n");
+		free(g);
+		return HVCTL_EXIT_KERNEL;
+	}
+	nl_socket_disable_auto_ack(g->sk);
+	err = genl_connect(g->sk);
+	if (err < 0) {
+		fprintf(stderr, "hvctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(err));
+		goto fail;
+	}
+	/* Best effort: older kernels only lose the messages. */
+	setsockopt(nl_socket_get_fd(g->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(g->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	g->family = genl_ctrl_resolve(g->sk, GV_GENL_NAME);
+	if (g->family == -NLE_OBJ_NOTFOUND) {
+		if (!quiet_not_loaded)
+			fprintf(stderr, "hvctl: %s\n", not_loaded_msg);
+		nl_socket_free(g->sk);
+		free(g);
+		return HVCTL_EXIT_NOT_LOADED;
+	}
+	if (g->family < 0) {
+		fprintf(stderr, "hvctl: cannot look up the \"%s\" genl family: %s\n",
+			GV_GENL_NAME, nl_geterror(g->family));
+		goto fail;
+	}
+	*gp = g;
+	return HVCTL_EXIT_OK;
+
+fail:
+	nl_socket_free(g->sk);
+	free(g);
+	return HVCTL_EXIT_KERNEL;
+}
+
+void gvnl_close(struct gvnl *g)
+{
+	if (!g)
+		return;
+	nl_socket_free(g->sk);
+	free(g);
+}
+
+static int parse_status(struct nlattr **tb, void *arg)
+{
+	struct hv_status *st = arg;
+
+	memset(st, 0, sizeof(*st));
+	if (!tb[GV_ATTR_NR_CPUS_POSSIBLE] || !tb[GV_ATTR_NR_CPUS_ONLINE] ||
+	    !tb[GV_ATTR_NR_CPUS_VIRTUALIZED])
+		return -1;
+	if (tb[GV_ATTR_MODULE_VERSION])
+		nla_strlcpy(st->module_version, tb[GV_ATTR_MODULE_VERSION],
+			    sizeof(st->module_version));
+	else
+		strcpy(st->module_version, "unknown");
+	st->nr_possible = nla_get_u32(tb[GV_ATTR_NR_CPUS_POSSIBLE]);
+	st->nr_online = nla_get_u32(tb[GV_ATTR_NR_CPUS_ONLINE]);
+	st->nr_virtualized = nla_get_u32(tb[GV_ATTR_NR_CPUS_VIRTUALIZED]);
+	if (tb[GV_ATTR_ABI_VERSION]) {
+		st->has_abi = true;
+		st->abi_version = nla_get_u32(tb[GV_ATTR_ABI_VERSION]);
+		if (tb[GV_ATTR_ABI_CPU])
+			st->abi_cpu = nla_get_u32(tb[GV_ATTR_ABI_CPU]);
+		if (tb[GV_ATTR_FEATURES])
+			st->features = nla_get_u32(tb[GV_ATTR_FEATURES]);
+	}
+	return 0;
+}
+
+int gvnl_get_status(struct gvnl *g, struct hv_status *st)
+{
+	struct gvnl_req r = {
+		.what = "status", .parse = parse_status, .arg = st,
+	};
+
+	return gvnl_request(g, &r, GV_CMD_GET_STATUS, false, -1);
+}
+
+static int parse_exits(struct nlattr *nest, struct hv_cpu *c)
+{
+	struct nlattr *tb[GV_EXIT_ATTR_MAX + 1];
+	struct nlattr *entry;
+	uint32_t reason;
+	int rem;
+
+	nla_for_each_nested(entry, nest, rem) {
+		if (nla_type(entry) != GV_EXITS_ATTR_REASON)
+			continue;	/* from a newer kernel */
+		if (nla_parse_nested(tb, GV_EXIT_ATTR_MAX, entry,
+				     gv_exit_policy) ||
+		    !tb[GV_EXIT_ATTR_REASON] || !tb[GV_EXIT_ATTR_COUNT])
+			return -1;
+		reason = nla_get_u32(tb[GV_EXIT_ATTR_REASON]);
+		if (reason < HVCTL_NR_REASONS)
+			c->counts[reason] = nla_get_u64(tb[GV_EXIT_ATTR_COUNT]);
+	}
+	return 0;
+}
+
+static int parse_cpu(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_CPU_ATTR_MAX + 1];
+	struct hv_cpu_list *l = arg;
+	struct hv_cpu *c;
+
+	if (!top[GV_ATTR_CPU] ||
+	    nla_parse_nested(tb, GV_CPU_ATTR_MAX, top[GV_ATTR_CPU],
+			     gv_cpu_policy) ||
+	    !tb[GV_CPU_ATTR_ID])
+		return -1;
+	c = hv_cpu_list_add(l);
+	if (!c)
+		return -1;
+	c->id = nla_get_u32(tb[GV_CPU_ATTR_ID]);
+	c->online = tb[GV_CPU_ATTR_ONLINE] &&
+		    nla_get_u8(tb[GV_CPU_ATTR_ONLINE]);
+	c->virtualized = tb[GV_CPU_ATTR_VIRTUALIZED] &&
+			 nla_get_u8(tb[GV_CPU_ATTR_VIRTUALIZED]);
+	if (tb[GV_CPU_ATTR_EXITS]) {
+		c->has_exits = true;
+		if (parse_exits(tb[GV_CPU_ATTR_EXITS], c))
+			return -1;
+		if (tb[GV_CPU_ATTR_EXITS_TOTAL])
+			c->exits_total = nla_get_u64(tb[GV_CPU_ATTR_EXITS_TOTAL]);
+	}
+	return 0;
+}
+
+int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
+		 struct hv_cpu_list *l)
+{
+	struct gvnl_req r = { .what = what, .parse = parse_cpu, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_GET_CPU, false, cpu);
+}
+
+int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l)
+{
+	struct gvnl_req r = { .what = what, .parse = parse_cpu, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_GET_CPU, true, -1);
+}

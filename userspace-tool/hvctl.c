@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl - control the greenvisor hypervisor.
+ *
+ *   hvctl [OPTIONS] OBJECT [COMMAND] [ARGS]
+ *
+ * See hvctl.8 and docs/hvctl.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvctl.h"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: hvctl [OPTIONS] OBJECT [COMMAND] [ARGS]\n"
+	      "\n"
+	      "Objects and commands:\n"
+	      "  hvctl version             tool version; ABI version if loaded\n"
+	      "  hvctl status              hypervisor status\n"
+	      "  hvctl cpu show [CPU]      per-CPU state (all possible CPUs by default)\n"
+	      "  hvctl stats [CPU]         VM-exit counters by basic exit reason\n"
+	      "  hvctl help                this text\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json                JSON output\n"
+	      "  -p, --pretty              indent JSON output (with -j)\n"
+	      "  -V, --version             same as 'hvctl version'\n"
+	      "  -h, --help                this text\n"
+	      "\n"
+	      "Exit status: 0 success, 1 usage error, 2 kernel or netlink error,\n"
+	      "3 greenvisor not loaded.\n", f);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hvctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'hvctl help'.\n", stderr);
+	return HVCTL_EXIT_USAGE;
+}
+
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "help") || !strcmp(s, "-h") || !strcmp(s, "--help");
+}
+
+/* A decimal CPU number (no sign, no junk). */
+static int parse_cpu(const char *s, uint32_t *cpu)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*cpu = (uint32_t)v;
+	return 0;
+}
+
+static int cmd_version(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_status st;
+	struct gvnl *g;
+	int err;
+
+	if (argc > 0)
+		return usage_error("version takes no arguments: '%s'", argv[0]);
+	err = gvnl_open(&g, true);
+	if (err == HVCTL_EXIT_NOT_LOADED) {
+		hv_print_version(o, NULL);
+		return HVCTL_EXIT_OK;
+	}
+	if (err)
+		return err;
+	err = gvnl_get_status(g, &st);
+	gvnl_close(g);
+	if (err)
+		return err;
+	hv_print_version(o, &st);
+	return HVCTL_EXIT_OK;
+}
+
+static int cmd_status(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_status st;
+	struct gvnl *g;
+	int err;
+
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("Usage: hvctl status\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc > 0)
+		return usage_error("status takes no arguments: '%s'", argv[0]);
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_get_status(g, &st);
+	gvnl_close(g);
+	if (!err)
+		hv_print_status(o, &st);
+	return err;
+}
+
+/* Fetch one CPU (@argv[0]) or all of them; used by "cpu show" and "stats". */
+static int fetch_cpus(const char *obj, int argc, char **argv,
+		      struct hv_cpu_list *l)
+{
+	struct gvnl *g;
+	uint32_t cpu;
+	int err;
+
+	if (argc > 1)
+		return usage_error("too many arguments: '%s'", argv[1]);
+	if (argc == 1 && parse_cpu(argv[0], &cpu)) {
+		fprintf(stderr, "hvctl: %s: '%s' is not a CPU number\n", obj,
+			argv[0]);
+		return HVCTL_EXIT_USAGE;
+	}
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	if (argc == 1)
+		err = gvnl_get_cpu(g, obj, cpu, l);
+	else
+		err = gvnl_dump_cpus(g, obj, l);
+	gvnl_close(g);
+	return err;
+}
+
+static int cmd_cpu(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_cpu_list l = { 0 };
+	int err;
+
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("Usage: hvctl cpu show [CPU]\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc > 0 && strcmp(argv[0], "show") && strcmp(argv[0], "list"))
+		return usage_error("unknown cpu command '%s'", argv[0]);
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	err = fetch_cpus("cpu show", argc, argv, &l);
+	if (!err)
+		hv_print_cpus(o, &l);
+	hv_cpu_list_free(&l);
+	return err;
+}
+
+static int cmd_stats(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_cpu_list l = { 0 };
+	int err;
+
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("Usage: hvctl stats [CPU]\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc > 0 && !strcmp(argv[0], "show")) {
+		argc--;
+		argv++;
+	}
+	err = fetch_cpus("stats", argc, argv, &l);
+	if (!err)
+		hv_print_stats(o, &l);
+	hv_cpu_list_free(&l);
+	return err;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(const struct hv_out *o, int argc, char **argv);
+} objects[] = {
+	{ "version",	cmd_version },
+	{ "status",	cmd_status },
+	{ "cpu",	cmd_cpu },
+	{ "stats",	cmd_stats },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "pretty",	no_argument,	NULL, 'p' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hv_out o = { .f = stdout };
+	bool version = false;
+	size_t i;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jpVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 'p':
+			o.pretty = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return HVCTL_EXIT_OK;
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (version)
+		return cmd_version(&o, argc, argv);
+	if (argc == 0) {
+		usage(stderr);
+		return HVCTL_EXIT_USAGE;
+	}
+	if (is_help(argv[0])) {
+		usage(stdout);
+		return HVCTL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(argv[0], objects[i].name))
+			return objects[i].fn(&o, argc - 1, argv + 1);
+	return usage_error("unknown object '%s'", argv[0]);
+}

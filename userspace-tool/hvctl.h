@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvctl: command-line control of the greenvisor hypervisor over its
+ * generic-netlink family (uapi/linux/greenvisor_nl.h).
+ */
+#ifndef HVCTL_H
+#define HVCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/greenvisor.h>
+
+#define HVCTL_VERSION		"0.1.0"
+
+/* Exit codes (documented in hvctl.8). */
+#define HVCTL_EXIT_OK		0
+#define HVCTL_EXIT_USAGE	1
+#define HVCTL_EXIT_KERNEL	2
+#define HVCTL_EXIT_NOT_LOADED	3
+
+/* Basic exit reasons hvctl keeps counts for (SDM reasons are 16 bits). */
+#define HVCTL_NR_REASONS	128
+
+/* GV_CMD_GET_STATUS reply. */
+struct hv_status {
+	bool has_abi;			/* the answering CPU is virtualized */
+	uint32_t abi_version;		/* major << 16 | minor */
+	uint32_t abi_cpu;
+	uint32_t features;		/* GV_FEAT_* */
+	char module_version[64];
+	uint32_t nr_possible;
+	uint32_t nr_online;
+	uint32_t nr_virtualized;
+};
+
+/* One GV_ATTR_CPU. */
+struct hv_cpu {
+	uint32_t id;
+	bool online;
+	bool virtualized;
+	bool has_exits;			/* counters were reported */
+	uint64_t exits_total;
+	uint64_t counts[HVCTL_NR_REASONS];
+};
+
+struct hv_cpu_list {
+	struct hv_cpu *cpus;
+	size_t n;
+	size_t cap;
+};
+
+/* exit_reasons.c */
+struct hv_exit_reason {
+	const char *key;		/* stable identifier, used in JSON */
+	const char *sdm;		/* SDM Vol. 3D Appendix C wording */
+};
+const struct hv_exit_reason *hv_exit_reason(uint32_t reason);
+
+/* json.c: a minimal streaming JSON writer. */
+struct json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool need_comma;
+	bool after_key;
+};
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_begin_object(struct json *j);
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j);
+void json_end_array(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_string(struct json *j, const char *s);
+void json_uint(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+void json_finish(struct json *j);
+
+/* print.c: text and JSON rendering. */
+struct hv_out {
+	bool json;
+	bool pretty;
+	FILE *f;
+};
+void hv_print_version(const struct hv_out *o, const struct hv_status *st);
+void hv_print_status(const struct hv_out *o, const struct hv_status *st);
+void hv_print_cpus(const struct hv_out *o, const struct hv_cpu_list *l);
+void hv_print_stats(const struct hv_out *o, const struct hv_cpu_list *l);
+
+/* gvnl.c: the netlink session. Functions return an HVCTL_EXIT_* code. */
+struct gvnl;
+int gvnl_open(struct gvnl **gp, bool quiet_not_loaded);
+void gvnl_close(struct gvnl *g);
+int gvnl_get_status(struct gvnl *g, struct hv_status *st);
+int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
+		 struct hv_cpu_list *l);
+int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l);
+
+struct hv_cpu *hv_cpu_list_add(struct hv_cpu_list *l);
+void hv_cpu_list_free(struct hv_cpu_list *l);
+
+#endif /* HVCTL_H */

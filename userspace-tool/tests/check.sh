@@ -1,0 +1,151 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side checks of hvctl that need no hypervisor: exit codes, usage
+# errors, the "not loaded" message, and the validity and keys of the JSON
+# output (live when greenvisor is loaded, from synthetic replies through
+# tests/print-test otherwise). TAP output; ends with "N passed, N failed".
+#
+# Environment: HVCTL (./hvctl), PRINT_TEST (./tests/print-test), PYTHON.
+
+HVCTL=${HVCTL:-./hvctl}
+PRINT_TEST=${PRINT_TEST:-./tests/print-test}
+PYTHON=${PYTHON:-python3}
+NOT_LOADED='greenvisor is not loaded (genl family not found); run modprobe greenvisor'
+
+pass=0 fail=0 n=0
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+
+ok() {
+	n=$((n + 1)) pass=$((pass + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1)) fail=$((fail + 1))
+	echo "not ok $n - $1"
+	sed 's/^/#   /' "$err" "$out" | head -n 20
+}
+
+# expect_rc RC DESCRIPTION CMD...: run CMD, compare its exit status.
+expect_rc() {
+	want=$1 desc=$2
+	shift 2
+	"$@" >"$out" 2>"$err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc (exit $rc)"
+	else
+		echo "# exit $rc, expected $want" >>"$err"
+		not_ok "$desc"
+	fi
+}
+
+# expect_json DESCRIPTION KEYS CMD...: CMD prints valid JSON, exits 0, and
+# every object (or every element of the top-level array) has KEYS.
+expect_json() {
+	desc=$1 keys=$2
+	shift 2
+	if ! "$@" >"$out" 2>"$err"; then
+		not_ok "$desc: command failed"
+		return
+	fi
+	if "$PYTHON" - "$out" "$keys" >>"$err" 2>&1 <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+keys = set(sys.argv[2].split())
+items = doc if isinstance(doc, list) else [doc]
+for item in items:
+    missing = keys - set(item)
+    if missing:
+        sys.exit("missing keys %s in %r" % (sorted(missing), item))
+PY
+	then
+		ok "$desc"
+	else
+		not_ok "$desc"
+	fi
+}
+
+echo "TAP version 13"
+
+# Usage errors and help.
+expect_rc 1 "no arguments is a usage error" "$HVCTL"
+expect_rc 1 "unknown object" "$HVCTL" frobnicate
+expect_rc 1 "unknown option" "$HVCTL" -x status
+expect_rc 1 "status takes no arguments" "$HVCTL" status extra
+expect_rc 1 "version takes no arguments" "$HVCTL" version extra
+expect_rc 1 "unknown cpu command" "$HVCTL" cpu frob
+expect_rc 1 "cpu show: CPU must be a number" "$HVCTL" cpu show one
+expect_rc 1 "cpu show: negative CPU" "$HVCTL" cpu show -1
+expect_rc 1 "cpu show: too many arguments" "$HVCTL" cpu show 0 1
+expect_rc 1 "stats: CPU must be a number" "$HVCTL" stats 0x1
+expect_rc 1 "stats: CPU beyond 32 bits" "$HVCTL" stats 4294967296
+expect_rc 0 "-h" "$HVCTL" -h
+expect_rc 0 "--help" "$HVCTL" --help
+expect_rc 0 "help" "$HVCTL" help
+expect_rc 0 "cpu help" "$HVCTL" cpu help
+expect_rc 0 "version" "$HVCTL" version
+expect_rc 0 "-V" "$HVCTL" -V
+
+VKEYS="tool_version loaded module_version abi_version abi_major abi_minor"
+SKEYS="module_version abi_version abi_major abi_minor abi_cpu features
+       features_raw cpus_possible cpus_online cpus_virtualized"
+CKEYS="cpu online virtualized exits_total"
+
+expect_json "version -j is valid JSON" "$VKEYS" "$HVCTL" -j version
+expect_json "version -j -p is valid JSON" "$VKEYS" "$HVCTL" -j -p version
+
+loaded=$("$HVCTL" -j version | "$PYTHON" -c \
+	'import json, sys; print(int(json.load(sys.stdin)["loaded"]))')
+if [ "$loaded" = 1 ]; then
+	echo "# greenvisor is loaded: checking live output"
+	expect_json "status -j" "$SKEYS" "$HVCTL" -j status
+	expect_json "cpu show -j" "$CKEYS" "$HVCTL" -j cpu show
+	expect_json "stats -j" "$CKEYS exits" "$HVCTL" -j -p stats
+	expect_json "stats -j 0" "$CKEYS exits" "$HVCTL" -j stats 0
+	expect_rc 2 "stats: CPU out of range is a kernel error" \
+		"$HVCTL" stats 4294967295
+else
+	echo "# greenvisor is not loaded"
+	for cmd in status "cpu show" "cpu show 0" stats "stats 1"; do
+		# shellcheck disable=SC2086
+		expect_rc 3 "$cmd: not loaded" "$HVCTL" $cmd
+		if grep -qxF "hvctl: $NOT_LOADED" "$err"; then
+			ok "$cmd: prints the not-loaded message"
+		else
+			not_ok "$cmd: prints the not-loaded message"
+		fi
+	done
+	expect_rc 3 "-j status: not loaded" "$HVCTL" -j status
+	if [ -s "$out" ]; then
+		not_ok "-j status: nothing on stdout when not loaded"
+	else
+		ok "-j status: nothing on stdout when not loaded"
+	fi
+	if "$HVCTL" version | grep -qx 'greenvisor: not loaded'; then
+		ok "version says not loaded"
+	else
+		not_ok "version says not loaded"
+	fi
+fi
+
+# Rendering of synthetic replies (odd strings, unknown reasons, offline CPUs).
+for p in "" "-p"; do
+	expect_json "render version $p" "$VKEYS" "$PRINT_TEST" -j $p version
+	expect_json "render unloaded version $p" "$VKEYS" \
+		"$PRINT_TEST" -j $p version-unloaded
+	expect_json "render status $p" "$SKEYS" "$PRINT_TEST" -j $p status
+	expect_json "render status without ABI $p" "$SKEYS" \
+		"$PRINT_TEST" -j $p status-noabi
+	expect_json "render cpus $p" "$CKEYS" "$PRINT_TEST" -j $p cpus
+	expect_json "render stats $p" "$CKEYS exits" "$PRINT_TEST" -j $p stats
+done
+for m in version version-unloaded status status-noabi cpus stats; do
+	expect_rc 0 "render text $m" "$PRINT_TEST" "$m"
+done
+
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

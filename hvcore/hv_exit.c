@@ -295,6 +295,11 @@ struct gv_devirt *gv_handle_exit(struct gv_regs *regs)
 
 	if (basic < GV_EXIT_REASON_MAX)
 		c->exit_counts[basic]++;
+	if (unlikely(!c->first_exit_seen)) {
+		c->first_exit_seen = 1;
+		gv_log("cpu%u: root side up, vpid %u, first exit reason %u",
+		       c->cpu, c->vpid, basic);
+	}
 
 	if (reason & EXIT_REASON_ENTRY_FAILED) {
 		handle_entry_failure(c, reason);

@@ -99,6 +99,7 @@ struct gv_cpu {
 	u16 vpid;
 	u8 devirt_requested;
 	u8 nmi_pending;
+	u8 first_exit_seen;
 	u64 launch_fail_rip;	/* where an entry failure resumes Linux */
 	u32 entry_fail_reason;	/* set when VM entry failed at launch */
 	u32 entry_fail_qual;

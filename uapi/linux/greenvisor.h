@@ -97,9 +97,12 @@
  *   err: -GV_EINVAL for an unknown CPU or a first reason beyond the table
  *
  * GV_HC_LOG_READ (CPL0)
- *   Drains the calling CPU's root-side log ring.
+ *   Drains a CPU's root-side log ring (any CPU's, so that one virtualized
+ *   CPU can drain them all).
+ *   in:  arg0 = CPU index
  *   out: RAX = number of bytes copied (0..48) on success;
  *        result0..5 = the bytes, little-endian, in register order
+ *   err: -GV_EINVAL for an unknown CPU
  *
  * GV_HC_DEVIRT (CPL0)
  *   Leaves VMX operation on the calling CPU and resumes the caller natively

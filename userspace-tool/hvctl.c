@@ -86,8 +86,12 @@ static int cmd_version(const struct hv_out *o, int argc, char **argv)
 		return err;
 	err = gvnl_get_status(g, &st);
 	gvnl_close(g);
-	if (err)
+	if (err) {
+		/* e.g. no CAP_NET_ADMIN: the tool's own version still prints */
+		if (!o->json)
+			printf("hvctl %s\n", HVCTL_VERSION);
 		return err;
+	}
 	hv_print_version(o, &st);
 	return HVCTL_EXIT_OK;
 }

@@ -91,14 +91,13 @@ static const struct hv_exit_reason reasons[] = {
 	[79] = { "WRMSRLIST",		"WRMSRLIST" },
 };
 
-_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == GV_EXIT_REASON_MAX,
+_Static_assert(ARRAY_SIZE(reasons) == GV_EXIT_REASON_MAX,
 	       "exit-reason table must cover 0 .. GV_EXIT_REASON_MAX - 1");
 
 /* NULL for a reason the SDM does not define (35, 38, 42, >= 80). */
 const struct hv_exit_reason *hv_exit_reason(uint32_t reason)
 {
-	if (reason >= sizeof(reasons) / sizeof(reasons[0]) ||
-	    !reasons[reason].key)
+	if (reason >= ARRAY_SIZE(reasons) || !reasons[reason].key)
 		return NULL;
 	return &reasons[reason];
 }

@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return HVCTL_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (!strcmp(argv[0], objects[i].name))
 			return objects[i].fn(&o, argc - 1, argv + 1);
 	return usage_error("unknown object '%s'", argv[0]);

@@ -15,6 +15,8 @@
 
 #define HVCTL_VERSION		"0.1.0"
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /* Exit codes (documented in hvctl.8). */
 #define HVCTL_EXIT_OK		0
 #define HVCTL_EXIT_USAGE	1

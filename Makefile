@@ -51,7 +51,7 @@ check: deps
 
 bench: deps
 	$(MAKE) all
-	$(SRC)/tools/rig/bench.sh
+	$(SRC)/tools/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(SRC) clean

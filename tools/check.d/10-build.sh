@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Stage 10: build everything with warnings as errors, sparse the module, and
+# prove the wall: the root-side objects reference nothing of Linux.
+# Results: build/module, build/sparse, build/hvctl, build/isolation.
+set -euo pipefail
+
+GV_PROG=10-build
+# shellcheck source=tools/rig/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../rig/lib.sh"
+
+OUT=$GV_BUILD/check/build
+mkdir -p "$OUT"
+KVER=$(gv_kabi)
+KDIR=/usr/src/linux-headers-$KVER
+export KVER KDIR
+
+# step NAME LOG CMD...: run CMD, record PASS/FAIL with the log's tail.
+step() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		gv_result PASS "build/$name"
+	else
+		tail -n 15 "$log" >&2
+		gv_result FAIL "build/$name" "see $log"
+		return 1
+	fi
+}
+
+# A clean rebuild, so every object is compiled (and checked) this run.
+make -C "$KDIR" M="$GV_ROOT" clean >/dev/null 2>&1 || true
+step module "$OUT/module.log" make -C "$KDIR" M="$GV_ROOT" KCFLAGS=-Werror modules ||
+	exit 1
+
+# sparse over every C file of the module (C=2 checks without rebuilding).
+sparse_check() {
+	make -C "$KDIR" M="$GV_ROOT" C=2 modules 2>&1 | tee "$OUT/sparse.out"
+	! grep -E '(warning|error):' "$OUT/sparse.out"
+}
+step sparse "$OUT/sparse.log" sparse_check || true
+
+step hvctl "$OUT/hvctl.log" make -C "$GV_ROOT/userspace-tool" || true
+step isolation "$OUT/isolation.log" "$GV_ROOT/tools/check-isolation.sh" "$GV_ROOT" || true
+cat "$OUT/isolation.log" >&2
+
+# The check itself must be able to fail: a root object calling printk and
+# one compiled with -pg must both be caught.
+isolation_selftest() {
+	local t
+	t=$(mktemp -d)
+	mkdir -p "$t/hvcore"
+	printf 'gv-root-objs := hvcore/bad.o hvcore/traced.o\n\n' >"$t/Kbuild"
+	echo 'int printk(const char *f, ...); void f(void) { printk("x"); }' >"$t/bad.c"
+	echo 'int g(int x) { return x + 1; }' >"$t/traced.c"
+	gcc -c -O2 -o "$t/hvcore/bad.o" "$t/bad.c"
+	gcc -c -O2 -pg -mfentry -mrecord-mcount -o "$t/hvcore/traced.o" "$t/traced.c"
+	local out rc=0
+	out=$("$GV_ROOT/tools/check-isolation.sh" "$t" 2>&1) || rc=$?
+	rm -rf "$t"
+	echo "$out"
+	[[ $rc -ne 0 ]] && grep -q 'printk' <<<"$out" && grep -q '__fentry__' <<<"$out" &&
+		grep -q '__mcount_loc' <<<"$out"
+}
+step isolation-selftest "$OUT/isolation-selftest.log" isolation_selftest || true

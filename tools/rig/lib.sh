@@ -21,6 +21,9 @@
 
 [[ -n ${GV_LIB_LOADED:-} ]] && return 0
 GV_LIB_LOADED=1
+# Set by gv_watch_emulator for the callers.
+# shellcheck disable=SC2034
+: "${GV_T_BOOT:=} ${GV_T_DONE:=} ${GV_T_END:=} ${GV_EMU_STATUS:=}"
 
 GV_ROOT=${GV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 GV_RIG=$GV_ROOT/tools/rig

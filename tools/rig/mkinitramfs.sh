@@ -31,7 +31,7 @@ usage() {
 	exit 2
 }
 
-out= gzip=0 modules=kvm_intel payloads=()
+out='' gzip=0 modules=kvm_intel payloads=()
 while (($#)); do
 	case $1 in
 	-o | --output) out=${2:?}; shift 2 ;;

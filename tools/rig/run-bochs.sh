@@ -34,8 +34,8 @@ usage() {
 	exit 2
 }
 
-initrd= log= cpus=2 model=haswell append= timeout=900 megs=512 ips=10000000
-name= kernel= keep_iso=0
+initrd='' log='' cpus=2 model=haswell append='' timeout=900 megs=512 ips=10000000
+name='' kernel='' keep_iso=0
 while (($#)); do
 	case $1 in
 	--initrd) initrd=${2:?}; shift 2 ;;

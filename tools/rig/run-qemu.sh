@@ -37,8 +37,8 @@ usage() {
 	exit 2
 }
 
-initrd= log= cpus=2 megs=1024 cpu=Skylake-Server append= timeout=900
-iommu_opts= iommu=1 iommu_off=1 extra= name= kernel=
+initrd='' log='' cpus=2 megs=1024 cpu=Skylake-Server append='' timeout=900
+iommu_opts='' iommu=1 iommu_off=1 extra='' name='' kernel=''
 while (($#)); do
 	case $1 in
 	--initrd) initrd=${2:?}; shift 2 ;;

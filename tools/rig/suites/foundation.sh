@@ -1,0 +1,558 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of the Bochs foundation tests (issue 2). Runs as
+# /payload/run.sh in the rig initramfs (tools/rig/mkinitramfs.sh); the host
+# side is tools/check.d/30-bochs-foundation.sh.
+#
+# Payload:  /payload/greenvisor.ko, /payload/bin/{cpuid_leaf,vmcall_user,
+#           workload,gv_probe,kvm_hold,gv_bench} (selftests/greenvisor),
+#           /payload/bin/hvctl (optional), /payload/mode (optional).
+# Modes:    "full" (default; 2+ CPUs, haswell): everything below;
+#           "quick" (/payload/mode says quick; 1 CPU, any model):
+#           load, probe, ring-3 ABI, unload.
+#
+# One test = one "GVT: PASS|FAIL|SKIP foundation/<name>" line, announced by
+# "GVT: PLAN foundation <n>"; the kselftests report as their own suites
+# (cpuid_leaf/..., vmcall_user/..., workload/...). "GVT-STEP: <uptime>
+# <test>" lines time each test in guest seconds.
+#
+# The only kernel WARNING allowed is KVM's "VMXON faulted" one, and only
+# inside the kvm_create_vm_fails test: it is what KVM prints when its VMXON
+# beneath greenvisor raises #UD (arch/x86/kvm/vmx/vmx.c, kvm_cpu_vmxon).
+set -eu
+
+P=/payload
+BIN=$P/bin
+KO=$P/greenvisor.ko
+MOD=greenvisor
+SUITE=foundation
+GVT_SH=/lib/gvt/gvt.sh
+[ -f "$GVT_SH" ] || GVT_SH=$P/gvt.sh
+# shellcheck source=tools/rig/guest/gvt.sh
+. "$GVT_SH"
+
+export PATH="$BIN:$PATH"
+# The kselftests fail, not skip, if greenvisor is absent.
+export GV_REQUIRE_HV=1
+
+MODE=full
+[ -f $P/mode ] && MODE=$(cat $P/mode)
+NCPUS=$(grep -c '^processor' /proc/cpuinfo)
+CYCLES=10
+CPU1=/sys/devices/system/cpu/cpu1/online
+KVM_WARN_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kvm/vmx/vmx\.c:[0-9]+ '
+BAD_RE='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|soft lockup|hard LOCKUP|self-detected stall|unchecked MSR access|double fault'
+
+log() { echo "# $*"; }
+step() { echo "GVT-STEP: $(cut -d' ' -f1 /proc/uptime) $*"; }
+
+# ---------------------------------------------------------------------------
+# Helpers. They return non-zero and set REASON on failure.
+
+# Kernel log marks: mark NAME, then since NAME prints what came after it.
+mark() { echo "GVT-MARK $1" >/dev/kmsg; }
+since() { dmesg | sed -n "/GVT-MARK $1\$/,\$p"; }
+
+# dmesg_clean MARK [ALLOWED_ERE]: no kernel problem line since MARK.
+dmesg_clean() {
+	_bad=$(since "$1" | grep -E "$BAD_RE" |
+		{ if [ -n "${2:-}" ]; then grep -vE "$2"; else cat; fi; } || :)
+	[ -z "$_bad" ] && return 0
+	echo "$_bad" | head -n 5 | sed 's/^/# dmesg: /'
+	REASON="kernel log: $(echo "$_bad" | head -n 1)"
+	return 1
+}
+
+# probe ARGS...: gv_probe, its output logged; REASON = its first FAIL line.
+probe() {
+	if _out=$(gv_probe "$@" 2>&1); then
+		echo "$_out" | sed 's/^/# /'
+		return 0
+	fi
+	echo "$_out" | sed 's/^/# /'
+	REASON=$(echo "$_out" | grep -m 1 FAIL || echo "gv_probe $* failed")
+	return 1
+}
+
+# probe_n N ARGS...: probe, and the check must have covered N CPUs.
+probe_n() {
+	_n=$1
+	shift
+	probe "$@" || return 1
+	echo "$_out" | grep -q " on $_n/$_n CPUs" && return 0
+	REASON="expected $_n CPUs, got: $(echo "$_out" | tail -n 1)"
+	return 1
+}
+
+loaded() { grep -q "^$MOD " /proc/modules; }
+
+load() {
+	if _msg=$(insmod $KO 2>&1); then
+		return 0
+	fi
+	REASON="insmod: $_msg"
+	dmesg | grep -i greenvisor | tail -n 3 | sed 's/^/# dmesg: /'
+	return 1
+}
+
+unload() {
+	if _msg=$(rmmod $MOD 2>&1); then
+		return 0
+	fi
+	REASON="rmmod: $_msg"
+	return 1
+}
+
+cpu1_set() {
+	if echo "$1" >$CPU1 2>/dev/null && [ "$(cat $CPU1)" = "$1" ]; then
+		return 0
+	fi
+	REASON="cpu1 online <- $1 failed (online=$(cat $CPU1))"
+	return 1
+}
+
+# Bring the machine back to "greenvisor unloaded, all CPUs online" after a
+# failed test, so that one failure does not cascade.
+reset_state() {
+	if [ -f $CPU1 ] && [ "$(cat $CPU1)" = 0 ]; then
+		echo 1 >$CPU1 2>/dev/null || :
+	fi
+	if [ -n "${KVM_PID:-}" ]; then
+		kill -TERM "$KVM_PID" 2>/dev/null || :
+		wait "$KVM_PID" 2>/dev/null || :
+		KVM_PID=
+	fi
+	if loaded; then
+		rmmod $MOD 2>/dev/null || :
+	fi
+	return 0
+}
+
+need_loaded() {
+	loaded && return 0
+	REASON="greenvisor is not loaded (an earlier step failed)"
+	return 1
+}
+
+need_cpu1() {
+	[ "$NCPUS" -ge 2 ] && [ -f $CPU1 ] && return 0
+	REASON="needs a hotpluggable cpu1 ($NCPUS CPUs)"
+	return 1
+}
+
+# A busybox shell loop: arithmetic, pipes and forks; prints one digest.
+shell_work() {
+	_i=0
+	_s=1
+	while [ $_i -lt 3000 ]; do
+		_i=$((_i + 1))
+		_s=$(((_s * 31 + _i) % 1000003))
+	done
+	_j=0
+	while [ $_j -lt 20 ]; do
+		_j=$((_j + 1))
+		echo "$_j $_s" | md5sum
+	done | md5sum | cut -d' ' -f1
+}
+
+# ---------------------------------------------------------------------------
+# Tests: t_<name>; return 0 to pass, non-zero with REASON set to fail.
+
+t_pre_cpus() {
+	[ "$NCPUS" -ge "$WANT_CPUS" ] && return 0
+	REASON="$NCPUS CPU(s) online, the suite needs $WANT_CPUS"
+	return 1
+}
+
+t_pre_leaf_absent() { probe_n "$NCPUS" -u absent; }
+
+t_pre_vmx_cpuinfo() {
+	_v=$(grep '^flags' /proc/cpuinfo | grep -cw vmx || :)
+	[ "$_v" = "$NCPUS" ] && return 0
+	REASON="vmx in the flags of $_v of $NCPUS CPUs in /proc/cpuinfo"
+	return 1
+}
+
+# The kselftests can fail: without greenvisor (and GV_REQUIRE_HV=1) every
+# case of cpuid_leaf and vmcall_user must report "not ok".
+t_pre_selftests_fail() {
+	for _k in cpuid_leaf vmcall_user; do
+		if "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
+			REASON="$_k passed without greenvisor"
+			return 1
+		fi
+		_tot=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' /tmp/$_k.pre)
+		_nok=$(grep -c '^not ok' /tmp/$_k.pre || :)
+		if [ -z "$_tot" ] || [ "$_nok" != "$_tot" ]; then
+			REASON="$_k without greenvisor: $_nok of '$_tot' cases failed"
+			return 1
+		fi
+		log "$_k without greenvisor: $_nok/$_tot cases failed, as they must"
+	done
+}
+
+t_load_insmod() {
+	mark load
+	load || return 1
+	since load | grep -i greenvisor | sed 's/^/# dmesg: /'
+	loaded || { REASON="insmod ok but $MOD not in /proc/modules"; return 1; }
+}
+
+t_load_dmesg_clean() { need_loaded && dmesg_clean load; }
+
+t_probe_present() { need_loaded && probe_n "$NCPUS" -n 100 present; }
+
+# ksft NAME: one kselftest binary, its TAP turned into GVT lines.
+ksft() {
+	need_loaded || return 1
+	if gvt_run_tap -s "$1" "$BIN/$1"; then
+		return 0
+	fi
+	REASON="$1 exited non-zero"
+	return 1
+}
+
+t_ksft_cpuid_leaf() { ksft cpuid_leaf; }
+t_ksft_vmcall_user() { ksft vmcall_user; }
+t_ksft_workload() { ksft workload; }
+
+t_shell_loop() {
+	need_loaded || return 1
+	_got=$(shell_work)
+	[ "$_got" = "$SHELL_REF" ] && return 0
+	REASON="digest $_got under greenvisor, $SHELL_REF before loading"
+	return 1
+}
+
+t_hvctl_status() {
+	need_loaded || return 1
+	if ! _out=$(hvctl status 2>&1); then
+		REASON="hvctl status failed: $(echo "$_out" | tail -n 1)"
+		return 1
+	fi
+	echo "$_out" | sed 's/^/# /'
+	hvctl_virtualized "$_out"
+}
+
+t_hvctl_stats_cpuid() {
+	need_loaded || return 1
+	_before=$(hvctl stats -j 2>&1) || { REASON="hvctl stats -j: $_before"; return 1; }
+	gv_probe -n 500 show >/dev/null
+	_after=$(hvctl stats -j 2>&1) || { REASON="hvctl stats -j: $_after"; return 1; }
+	echo "$_after" | head -c 2000 | sed 's/^/# /'
+	echo
+	_cpu=0
+	while [ $_cpu -lt "$NCPUS" ]; do
+		_b=$(echo "$_before" | hvctl_exits "$_cpu" 10)
+		_a=$(echo "$_after" | hvctl_exits "$_cpu" 10)
+		log "cpu$_cpu: CPUID exits $_b -> $_a"
+		if [ -z "$_a" ] || [ $((_a - ${_b:-0})) -lt 500 ]; then
+			REASON="cpu$_cpu: CPUID exit count '${_b}' -> '${_a}' after 500+ CPUIDs"
+			return 1
+		fi
+		_cpu=$((_cpu + 1))
+	done
+}
+
+t_unload_rmmod() {
+	need_loaded || return 1
+	mark unload
+	unload || return 1
+	! loaded || { REASON="rmmod ok but $MOD still listed"; return 1; }
+	dmesg_clean unload
+}
+
+t_unload_restored() { probe_n "$NCPUS" -u absent; }
+
+t_load_unload_cycles() {
+	mark cycles
+	_c=1
+	while [ $_c -le $CYCLES ]; do
+		load || { REASON="cycle $_c: $REASON"; return 1; }
+		probe_n "$NCPUS" present >/dev/null ||
+			{ REASON="cycle $_c loaded: $REASON"; return 1; }
+		unload || { REASON="cycle $_c: $REASON"; return 1; }
+		probe_n "$NCPUS" -u absent >/dev/null ||
+			{ REASON="cycle $_c unloaded: $REASON"; return 1; }
+		_c=$((_c + 1))
+	done
+	log "$CYCLES load/unload cycles, leaf checked on $NCPUS CPUs each time"
+	dmesg_clean cycles
+}
+
+# Offline cpu1 while loaded, work on cpu0, bring cpu1 back (cpuhp launch).
+t_hotplug_loaded() {
+	need_cpu1 || return 1
+	mark hotplug
+	load || return 1
+	cpu1_set 0 || return 1
+	probe_n 1 present || { REASON="cpu1 offline: $REASON"; return 1; }
+	if gv_probe -c 1 show >/dev/null 2>&1; then
+		REASON="a probe still runs on offline cpu1"
+		return 1
+	fi
+	if ! vmcall_user >/tmp/hotplug.tap 2>&1; then
+		grep -E '^not ok|^# .*(Expected|FAIL)' /tmp/hotplug.tap | head -n 5 | sed 's/^/# /'
+		REASON="vmcall_user failed with cpu1 offline"
+		return 1
+	fi
+	cpu1_set 1 || return 1
+	probe_n "$NCPUS" present || { REASON="cpu1 back online: $REASON"; return 1; }
+	probe -c 1 present || { REASON="cpu1 relaunched: $REASON"; return 1; }
+	unload || return 1
+	probe_n "$NCPUS" -u absent || { REASON="after rmmod: $REASON"; return 1; }
+	dmesg_clean hotplug
+}
+
+# Unload while cpu1 is offline: it must come back native.
+t_hotplug_unload_offline() {
+	need_cpu1 || return 1
+	mark hotplug2
+	load || return 1
+	cpu1_set 0 || return 1
+	unload || return 1
+	cpu1_set 1 || return 1
+	probe_n "$NCPUS" -u absent || return 1
+	dmesg_clean hotplug2
+}
+
+# Load while cpu1 is offline: it is launched when it comes online.
+t_hotplug_load_offline() {
+	need_cpu1 || return 1
+	mark hotplug3
+	cpu1_set 0 || return 1
+	load || return 1
+	probe_n 1 present || return 1
+	cpu1_set 1 || return 1
+	probe_n "$NCPUS" present || { REASON="cpu1 online after load: $REASON"; return 1; }
+	unload || return 1
+	probe_n "$NCPUS" -u absent || return 1
+	dmesg_clean hotplug3
+}
+
+t_hotplug_unloaded() {
+	need_cpu1 || return 1
+	mark hotplug4
+	cpu1_set 0 || return 1
+	probe_n 1 -u absent || return 1
+	cpu1_set 1 || return 1
+	probe_n "$NCPUS" -u absent || return 1
+	dmesg_clean hotplug4
+}
+
+t_kvm_modprobe() {
+	if ! _msg=$(modprobe kvm_intel 2>&1); then
+		REASON="modprobe kvm_intel: $_msg"
+		return 1
+	fi
+	[ -c /dev/kvm ] || { REASON="no /dev/kvm after modprobe kvm_intel"; return 1; }
+}
+
+# wait_file FILE TRIES: poll for FILE every 0.1 s (guest time).
+wait_file() {
+	_n=0
+	while [ ! -e "$1" ]; do
+		_n=$((_n + 1))
+		[ $_n -gt "$2" ] && return 1
+		sleep 0.1
+	done
+}
+
+# While a KVM VM exists (kvm_intel has VMXON done), loading must fail with
+# EBUSY and change nothing.
+t_kvm_busy_load() {
+	[ -c /dev/kvm ] || { REASON="no /dev/kvm"; return 1; }
+	rm -f /tmp/kvm.ready
+	kvm_hold hold /tmp/kvm.ready >/tmp/kvm_hold.log 2>&1 &
+	KVM_PID=$!
+	if ! wait_file /tmp/kvm.ready 300; then
+		REASON="kvm_hold did not create a VM: $(tail -n 1 /tmp/kvm_hold.log)"
+		return 1
+	fi
+	mark kvmbusy
+	if _msg=$(insmod $KO 2>&1); then
+		REASON="insmod succeeded while a KVM VM exists"
+		return 1
+	fi
+	log "insmod: $_msg"
+	since kvmbusy | grep -i greenvisor | sed 's/^/# dmesg: /'
+	case $_msg in
+	*"Device or resource busy"*) ;;
+	*)
+		REASON="insmod failed, but not with EBUSY: $_msg"
+		return 1
+		;;
+	esac
+	if ! since kvmbusy | grep -i greenvisor | grep -qiE 'busy|in use|VMXE|another'; then
+		REASON="no greenvisor dmesg line explaining the EBUSY"
+		return 1
+	fi
+	! loaded || { REASON="module listed after the failed insmod"; return 1; }
+	# VMX is on (KVM's): no #UD check, only leaf absent and VMX visible.
+	probe_n "$NCPUS" absent || return 1
+	dmesg_clean kvmbusy
+}
+
+t_kvm_release_load() {
+	[ -n "${KVM_PID:-}" ] || { REASON="no kvm_hold running"; return 1; }
+	kill -TERM "$KVM_PID"
+	_rc=0
+	wait "$KVM_PID" || _rc=$?
+	KVM_PID=
+	sed 's/^/# /' /tmp/kvm_hold.log
+	[ $_rc = 0 ] || { REASON="kvm_hold exited $_rc"; return 1; }
+	mark kvmload
+	load || return 1
+	probe_n "$NCPUS" present || return 1
+	dmesg_clean kvmload
+}
+
+# With greenvisor loaded, KVM_CREATE_VM fails cleanly: KVM says so, the
+# VMXON #UD gives KVM's one WARN, nothing else goes wrong.
+t_kvm_create_vm_fails() {
+	need_loaded || return 1
+	mark kvmfail
+	_rc=0
+	_out=$(kvm_hold try 2>&1) || _rc=$?
+	log "$_out"
+	since kvmfail | grep -iE 'kvm|vmx|greenvisor' | sed 's/^/# dmesg: /'
+	if [ $_rc = 0 ]; then
+		REASON="KVM_CREATE_VM succeeded beneath greenvisor"
+		return 1
+	fi
+	[ $_rc = 1 ] || { REASON="kvm_hold try: $_out"; return 1; }
+	if ! since kvmfail | grep -q 'enabling virtualization on CPU.* failed'; then
+		REASON="KVM did not report the failure in dmesg"
+		return 1
+	fi
+	probe_n "$NCPUS" present || { REASON="after KVM's attempt: $REASON"; return 1; }
+	dmesg_clean kvmfail "$KVM_WARN_RE" || return 1
+	mark kvmfail-end
+}
+
+t_kvm_unload_works() {
+	need_loaded || return 1
+	mark kvmunload
+	unload || return 1
+	probe_n "$NCPUS" -u absent || return 1
+	_rc=0
+	_out=$(kvm_hold try 2>&1) || _rc=$?
+	log "$_out"
+	[ $_rc = 0 ] || { REASON="KVM_CREATE_VM after rmmod: $_out"; return 1; }
+	dmesg_clean kvmunload
+}
+
+t_final_unloaded() {
+	! loaded || { REASON="$MOD still loaded"; return 1; }
+	probe_n "$NCPUS" -u absent
+}
+
+# The whole run: no problem line except KVM's WARN inside kvm_create_vm_fails.
+t_final_dmesg_clean() {
+	_bad=$(dmesg | awk -v bad="$BAD_RE" -v ok="$KVM_WARN_RE" '
+		/GVT-MARK start$/ { on = 1 }
+		/GVT-MARK kvmfail$/ { kvm = 1 }
+		/GVT-MARK kvmfail-end$/ { kvm = 0 }
+		on && $0 ~ bad && !(kvm && $0 ~ ok) { print }')
+	[ -z "$_bad" ] && return 0
+	REASON="kernel log: $(echo "$_bad" | head -n 1)"
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# hvctl output parsing (hvctl is optional in the payload).
+
+# hvctl_virtualized STATUS_TEXT: every online CPU reported virtualized.
+hvctl_virtualized() {
+	_v=$(echo "$1" | sed -n 's/.*[Vv]irtualized[^0-9]*\([0-9][0-9]*\).*/\1/p' | head -n 1)
+	[ "$_v" = "$NCPUS" ] && return 0
+	REASON="hvctl status: $_v CPUs virtualized, $NCPUS online"
+	return 1
+}
+
+# hvctl_exits CPU REASON < JSON: the count of one exit reason on one CPU.
+hvctl_exits() {
+	tr -d ' \n\t' | sed 's/},{/}\n{/g' |
+		awk -v cpu="$1" -v why="$2" '
+		{
+			if (match($0, /"cpu":[0-9]+/))
+				cur = substr($0, RSTART + 6, RLENGTH - 6) + 0
+			if (cur != cpu) next
+			s = $0
+			while (match(s, /"reason":[0-9]+,"count":[0-9]+/)) {
+				split(substr(s, RSTART, RLENGTH), kv, /[:,]/)
+				if (kv[2] + 0 == why) { print kv[4]; exit }
+				s = substr(s, RSTART + RLENGTH)
+			}
+		}'
+}
+
+# ---------------------------------------------------------------------------
+
+# run NAME: one test, one result line.
+run() {
+	REASON=
+	step "$1"
+	if "t_$1"; then
+		gvt_pass "$1"
+	else
+		gvt_fail "$1" "${REASON:-failed}" || :
+		reset_state
+	fi
+}
+
+# skip_or_run NAME CONDITION REASON
+skip_unless() {
+	if eval "$2"; then
+		run "$1"
+	else
+		step "$1"
+		gvt_skip "$1" "$3"
+	fi
+}
+
+have_hvctl() { command -v hvctl >/dev/null 2>&1; }
+
+case $MODE in
+quick)
+	WANT_CPUS=1
+	TESTS="pre_cpus pre_leaf_absent load_insmod load_dmesg_clean probe_present
+	       ksft_cpuid_leaf ksft_vmcall_user unload_rmmod unload_restored
+	       final_unloaded final_dmesg_clean"
+	;;
+*)
+	WANT_CPUS=2
+	TESTS="pre_cpus pre_leaf_absent pre_vmx_cpuinfo pre_selftests_fail
+	       load_insmod
+	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
+	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid
+	       unload_rmmod unload_restored load_unload_cycles
+	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
+	       hotplug_unloaded kvm_modprobe kvm_busy_load kvm_release_load
+	       kvm_create_vm_fails kvm_unload_works final_unloaded
+	       final_dmesg_clean"
+	;;
+esac
+
+# shellcheck disable=SC2086 # word splitting wanted
+set -- $TESTS
+gvt_plan $SUITE $#
+log "mode $MODE, $NCPUS CPU(s), $(uname -r), cmdline: $(cat /proc/cmdline)"
+[ -f $KO ] || log "WARNING: $KO missing: every load step will fail"
+mark start
+SHELL_REF=$(shell_work)
+KVM_PID=
+
+for name in $TESTS; do
+	case $name in
+	hvctl_*)
+		skip_unless "$name" have_hvctl "hvctl not in the payload"
+		;;
+	*)
+		run "$name"
+		;;
+	esac
+done
+step end
+reset_state

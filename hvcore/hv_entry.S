@@ -89,6 +89,11 @@
 	addq	$8, %rsp
 .endm
 
+	/* Root text and rodata start on a page of their own (root.lds). */
+	.text
+	.balign	4096
+	.section .rodata
+	.balign	4096
 	.text
 
 /*

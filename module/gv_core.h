@@ -54,11 +54,6 @@ void gv_pool_free(struct gv_state *s);
 int gv_hostpt_build(struct gv_state *s);
 void gv_hostpt_free(struct gv_state *s);
 
-/* compat.c: kernel-version specific helpers, kept in one place. */
-typedef int (*gv_range_fn)(void *ctx, unsigned long va, unsigned long size,
-			   bool exec);
-int gv_for_each_module_range(struct module *mod, gv_range_fn fn, void *ctx);
-
 /* vmcs_setup.c */
 int gv_vmcs_setup(struct gv_state *s, struct gv_cpu_pages *p);
 
@@ -73,6 +68,10 @@ extern const char gv_vmexit_entry[];
 extern const char gv_nmi_stub[];
 extern const char gv_spurious_stub[];
 extern const u64 gv_exc_stubs[32];
+
+/* hvcore/root.lds: the root side's page-aligned text and rodata. */
+extern const char __gv_root_text_start[], __gv_root_text_end[];
+extern const char __gv_root_rodata_start[], __gv_root_rodata_end[];
 
 /* hypercall.c */
 int gv_hc_devirt(void);

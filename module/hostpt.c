@@ -78,18 +78,17 @@ static int map_lowmem(struct gv_state *s, void *va, size_t size, u64 flags)
 	return 0;
 }
 
-/* A module range: vmalloc space, so translate page by page. */
-static int map_module_range(void *ctx, unsigned long va, unsigned long size,
-			    bool exec)
+/* A range of the module image: vmalloc space, so translate page by page. */
+static int map_module_range(struct gv_state *s, const void *start,
+			    const void *end, u64 flags)
 {
-	struct gv_state *s = ctx;
-	unsigned long off;
+	unsigned long va;
 	int err;
 
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)(va + off)));
+	for (va = (unsigned long)start; va < (unsigned long)end; va += PAGE_SIZE) {
+		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)va));
 
-		err = map_4k(s, va + off, pa, exec ? 0 : PTE_NX);
+		err = map_4k(s, va, pa, flags);
 		if (err)
 			return err;
 	}
@@ -133,7 +132,9 @@ int gv_hostpt_build(struct gv_state *s)
 		if (err)
 			goto fail;
 	}
-	err = gv_for_each_module_range(THIS_MODULE, map_module_range, s);
+	err = map_module_range(s, __gv_root_text_start, __gv_root_text_end, 0);
+	err = err ?: map_module_range(s, __gv_root_rodata_start,
+				      __gv_root_rodata_end, PTE_NX);
 	if (!err)
 		err = map_pt_pages(s);
 	if (err)

@@ -36,10 +36,10 @@ unsigned int gv_nr_virtualized(void)
 	return cpumask_weight(&gv.virtualized);
 }
 
-static void log_flush_line(unsigned int cpu)
+static void log_flush_line(void)
 {
 	gv_log_line[gv_log_len] = '\0';
-	pr_info("root cpu%u: %s\n", cpu, gv_log_line);
+	pr_info("root: %s\n", gv_log_line);
 	gv_log_len = 0;
 }
 
@@ -51,13 +51,13 @@ static void log_drain_cpu(unsigned int cpu)
 	while ((n = gv_hc_log_read(cpu, chunk, sizeof(chunk))) > 0) {
 		for (i = 0; i < n; i++) {
 			if (chunk[i] == '\n' || gv_log_len == GV_LOG_LINE_MAX - 1)
-				log_flush_line(cpu);
+				log_flush_line();
 			if (chunk[i] != '\n')
 				gv_log_line[gv_log_len++] = chunk[i];
 		}
 	}
 	if (gv_log_len)
-		log_flush_line(cpu);
+		log_flush_line();
 }
 
 /* Print what the root side logged; any virtualized CPU can read any ring. */

@@ -38,6 +38,14 @@ for o in $objs; do
 		status=1
 	fi
 done
+# All writable root data lives in the pool: no .data/.bss in root objects.
+for o in $objs; do
+	rw=$(size -A "$o" | awk '$1 ~ /^\.(data|bss)/ && $1 !~ /^\.data\.rel\.ro/ && $2 > 0 { printf "%s(%s) ", $1, $2 }')
+	if [ -n "$rw" ]; then
+		echo "check-isolation: $o has writable data outside the pool: $rw"
+		status=1
+	fi
+done
 if [ "$status" = 0 ]; then
 	echo "check-isolation: $(echo "$objs" | wc -w) root-side objects, $(echo "$undefined" | sed '/^$/d' | wc -l) undefined symbols, all root-side"
 fi

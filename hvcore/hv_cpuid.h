@@ -9,8 +9,8 @@ struct gv_cpuid_regs {
 	u32 eax, ebx, ecx, edx;
 };
 
-#define GV_CPUID1_ECX_VMX	(1u << 5)
-#define GV_CPUID1_ECX_HV	(1u << 31)
+#define GV_CPUID1_ECX_VMX	BIT(5)
+#define GV_CPUID1_ECX_HV	BIT(31)
 #define GV_CPUID_HV_FIRST	0x40000000u
 #define GV_CPUID_HV_LAST	0x400000ffu
 

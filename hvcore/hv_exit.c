@@ -222,7 +222,7 @@ static void redeliver_vectoring_event(void)
 
 	if (!(info & INTR_INFO_VALID))
 		return;
-	gv_vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+	gv_vmwrite(VMCS_ENTRY_INTR_INFO, info & ~BIT(12));
 	if (info & INTR_INFO_DELIVER_ERR)
 		gv_vmwrite(VMCS_ENTRY_EXCEPTION_ERR,
 			   gv_vmread(VMCS_IDT_VECTORING_ERR));
@@ -335,7 +335,7 @@ static void build_tmp_tss_descriptor(struct gv_cpu *c, u16 tr)
 	u32 ar = (u32)gv_vmread(VMCS_GUEST_TR_AR);
 	u64 lo, *d = (u64 *)(gdt + (tr & ~7u));
 
-	if (ar & (1u << 15))		/* granularity: limit in 4K units */
+	if (ar & BIT(15))		/* granularity: limit in 4K units */
 		limit >>= 12;
 	/* Type 9: available 64-bit TSS; LTR marks it busy itself. */
 	ar = (ar & ~0xfu) | 9;

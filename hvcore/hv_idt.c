@@ -3,12 +3,6 @@
 #include "hv_root.h"
 #include "hv_vmx.h"
 
-struct gv_fixup {
-	u64 insn, fixup;
-};
-
-extern const struct gv_fixup gv_fixups[];
-
 static bool apply_fixup(struct gv_exc_frame *f)
 {
 	const struct gv_fixup *fx;

@@ -25,6 +25,11 @@ struct gv_exc_frame {
 #define GV_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* hv_entry.S */
+struct gv_fixup {
+	u64 insn, fixup;
+};
+
+extern const struct gv_fixup gv_fixups[];	/* zero-terminated */
 int gv_rdmsr_safe(u32 msr, u64 *val);
 int gv_wrmsr_safe(u32 msr, u64 val);
 int gv_xsetbv_safe(u32 index, u64 val);

@@ -10,5 +10,6 @@
 #include <linux/types.h>
 #include <linux/stddef.h>
 #include <linux/compiler.h>
+#include <linux/bits.h>
 
 #endif /* GV_HV_TYPES_H */

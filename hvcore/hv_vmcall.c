@@ -6,7 +6,7 @@
 #include "hv_root.h"
 #include "hv_vmx.h"
 
-#define GV_HC_CPL0		(1u << 0)	/* callable from CPL0 only */
+#define GV_HC_CPL0		BIT(0)	/* callable from CPL0 only */
 
 struct gv_hc_entry {
 	u32 flags;

@@ -126,79 +126,79 @@
 #define VMCS_HOST_RIP			0x6c16
 
 /* Pin-based controls (SDM 25.6.1) */
-#define PIN_EXT_INTR_EXITING		(1u << 0)
-#define PIN_NMI_EXITING			(1u << 3)
-#define PIN_VIRTUAL_NMIS		(1u << 5)
-#define PIN_PREEMPTION_TIMER		(1u << 6)
-#define PIN_POSTED_INTR			(1u << 7)
+#define PIN_EXT_INTR_EXITING		BIT(0)
+#define PIN_NMI_EXITING			BIT(3)
+#define PIN_VIRTUAL_NMIS		BIT(5)
+#define PIN_PREEMPTION_TIMER		BIT(6)
+#define PIN_POSTED_INTR			BIT(7)
 
 /* Primary processor-based controls (SDM 25.6.2, Table 25-6) */
-#define PROC_INTR_WINDOW		(1u << 2)
-#define PROC_TSC_OFFSETTING		(1u << 3)
-#define PROC_HLT_EXITING		(1u << 7)
-#define PROC_INVLPG_EXITING		(1u << 9)
-#define PROC_MWAIT_EXITING		(1u << 10)
-#define PROC_RDPMC_EXITING		(1u << 11)
-#define PROC_RDTSC_EXITING		(1u << 12)
-#define PROC_CR3_LOAD_EXITING		(1u << 15)
-#define PROC_CR3_STORE_EXITING		(1u << 16)
-#define PROC_TERTIARY_CTLS		(1u << 17)
-#define PROC_CR8_LOAD_EXITING		(1u << 19)
-#define PROC_CR8_STORE_EXITING		(1u << 20)
-#define PROC_TPR_SHADOW			(1u << 21)
-#define PROC_NMI_WINDOW			(1u << 22)
-#define PROC_MOV_DR_EXITING		(1u << 23)
-#define PROC_UNCOND_IO_EXITING		(1u << 24)
-#define PROC_USE_IO_BITMAPS		(1u << 25)
-#define PROC_MONITOR_TRAP_FLAG		(1u << 27)
-#define PROC_USE_MSR_BITMAPS		(1u << 28)
-#define PROC_MONITOR_EXITING		(1u << 29)
-#define PROC_PAUSE_EXITING		(1u << 30)
-#define PROC_SECONDARY_CTLS		(1u << 31)
+#define PROC_INTR_WINDOW		BIT(2)
+#define PROC_TSC_OFFSETTING		BIT(3)
+#define PROC_HLT_EXITING		BIT(7)
+#define PROC_INVLPG_EXITING		BIT(9)
+#define PROC_MWAIT_EXITING		BIT(10)
+#define PROC_RDPMC_EXITING		BIT(11)
+#define PROC_RDTSC_EXITING		BIT(12)
+#define PROC_CR3_LOAD_EXITING		BIT(15)
+#define PROC_CR3_STORE_EXITING		BIT(16)
+#define PROC_TERTIARY_CTLS		BIT(17)
+#define PROC_CR8_LOAD_EXITING		BIT(19)
+#define PROC_CR8_STORE_EXITING		BIT(20)
+#define PROC_TPR_SHADOW			BIT(21)
+#define PROC_NMI_WINDOW			BIT(22)
+#define PROC_MOV_DR_EXITING		BIT(23)
+#define PROC_UNCOND_IO_EXITING		BIT(24)
+#define PROC_USE_IO_BITMAPS		BIT(25)
+#define PROC_MONITOR_TRAP_FLAG		BIT(27)
+#define PROC_USE_MSR_BITMAPS		BIT(28)
+#define PROC_MONITOR_EXITING		BIT(29)
+#define PROC_PAUSE_EXITING		BIT(30)
+#define PROC_SECONDARY_CTLS		BIT(31)
 
 /* Secondary processor-based controls (SDM 25.6.2, Table 25-7) */
-#define PROC2_VIRT_APIC_ACCESS		(1u << 0)
-#define PROC2_EPT			(1u << 1)
-#define PROC2_DESC_TABLE_EXITING	(1u << 2)
-#define PROC2_RDTSCP			(1u << 3)
-#define PROC2_VIRT_X2APIC		(1u << 4)
-#define PROC2_VPID			(1u << 5)
-#define PROC2_WBINVD_EXITING		(1u << 6)
-#define PROC2_UNRESTRICTED_GUEST	(1u << 7)
-#define PROC2_APIC_REG_VIRT		(1u << 8)
-#define PROC2_VIRT_INTR_DELIVERY	(1u << 9)
-#define PROC2_PAUSE_LOOP_EXITING	(1u << 10)
-#define PROC2_RDRAND_EXITING		(1u << 11)
-#define PROC2_INVPCID			(1u << 12)
-#define PROC2_VMFUNC			(1u << 13)
-#define PROC2_SHADOW_VMCS		(1u << 14)
-#define PROC2_ENCLS_EXITING		(1u << 15)
-#define PROC2_RDSEED_EXITING		(1u << 16)
-#define PROC2_PML			(1u << 17)
-#define PROC2_EPT_VE			(1u << 18)
-#define PROC2_XSAVES			(1u << 20)
-#define PROC2_USER_WAIT_PAUSE		(1u << 26)
-#define PROC2_ENCLV_EXITING		(1u << 28)
+#define PROC2_VIRT_APIC_ACCESS		BIT(0)
+#define PROC2_EPT			BIT(1)
+#define PROC2_DESC_TABLE_EXITING	BIT(2)
+#define PROC2_RDTSCP			BIT(3)
+#define PROC2_VIRT_X2APIC		BIT(4)
+#define PROC2_VPID			BIT(5)
+#define PROC2_WBINVD_EXITING		BIT(6)
+#define PROC2_UNRESTRICTED_GUEST	BIT(7)
+#define PROC2_APIC_REG_VIRT		BIT(8)
+#define PROC2_VIRT_INTR_DELIVERY	BIT(9)
+#define PROC2_PAUSE_LOOP_EXITING	BIT(10)
+#define PROC2_RDRAND_EXITING		BIT(11)
+#define PROC2_INVPCID			BIT(12)
+#define PROC2_VMFUNC			BIT(13)
+#define PROC2_SHADOW_VMCS		BIT(14)
+#define PROC2_ENCLS_EXITING		BIT(15)
+#define PROC2_RDSEED_EXITING		BIT(16)
+#define PROC2_PML			BIT(17)
+#define PROC2_EPT_VE			BIT(18)
+#define PROC2_XSAVES			BIT(20)
+#define PROC2_USER_WAIT_PAUSE		BIT(26)
+#define PROC2_ENCLV_EXITING		BIT(28)
 
 /* VM-exit controls (SDM 25.7.1) */
-#define EXIT_SAVE_DEBUG_CTLS		(1u << 2)
-#define EXIT_HOST_ADDR_SPACE_SIZE	(1u << 9)
-#define EXIT_LOAD_PERF_GLOBAL_CTRL	(1u << 12)
-#define EXIT_ACK_INTR_ON_EXIT		(1u << 15)
-#define EXIT_SAVE_PAT			(1u << 18)
-#define EXIT_LOAD_PAT			(1u << 19)
-#define EXIT_SAVE_EFER			(1u << 20)
-#define EXIT_LOAD_EFER			(1u << 21)
-#define EXIT_SAVE_PREEMPTION_TIMER	(1u << 22)
+#define EXIT_SAVE_DEBUG_CTLS		BIT(2)
+#define EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)
+#define EXIT_LOAD_PERF_GLOBAL_CTRL	BIT(12)
+#define EXIT_ACK_INTR_ON_EXIT		BIT(15)
+#define EXIT_SAVE_PAT			BIT(18)
+#define EXIT_LOAD_PAT			BIT(19)
+#define EXIT_SAVE_EFER			BIT(20)
+#define EXIT_LOAD_EFER			BIT(21)
+#define EXIT_SAVE_PREEMPTION_TIMER	BIT(22)
 
 /* VM-entry controls (SDM 25.8.1) */
-#define ENTRY_LOAD_DEBUG_CTLS		(1u << 2)
-#define ENTRY_IA32E_MODE		(1u << 9)
-#define ENTRY_SMM			(1u << 10)
-#define ENTRY_DEACT_DUAL_MONITOR	(1u << 11)
-#define ENTRY_LOAD_PERF_GLOBAL_CTRL	(1u << 13)
-#define ENTRY_LOAD_PAT			(1u << 14)
-#define ENTRY_LOAD_EFER			(1u << 15)
+#define ENTRY_LOAD_DEBUG_CTLS		BIT(2)
+#define ENTRY_IA32E_MODE		BIT(9)
+#define ENTRY_SMM			BIT(10)
+#define ENTRY_DEACT_DUAL_MONITOR	BIT(11)
+#define ENTRY_LOAD_PERF_GLOBAL_CTRL	BIT(13)
+#define ENTRY_LOAD_PAT			BIT(14)
+#define ENTRY_LOAD_EFER			BIT(15)
 
 /* Basic exit reasons (SDM Vol. 3D, Appendix C) */
 #define EXIT_REASON_EXCEPTION_NMI	0
@@ -229,13 +229,13 @@
 #define EXIT_REASON_INVVPID		53
 #define EXIT_REASON_XSETBV		55
 #define EXIT_REASON_VMFUNC		59
-#define EXIT_REASON_ENTRY_FAILED	(1u << 31)
+#define EXIT_REASON_ENTRY_FAILED	BIT(31)
 
 /* Capability and feature MSRs (SDM Vol. 3D, Appendix A; Vol. 4) */
 #define MSR_FEATURE_CONTROL		0x0000003a
-#define FEATURE_CONTROL_LOCKED		(1ull << 0)
-#define FEATURE_CONTROL_VMX_IN_SMX	(1ull << 1)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ull << 2)
+#define FEATURE_CONTROL_LOCKED		BIT_ULL(0)
+#define FEATURE_CONTROL_VMX_IN_SMX	BIT_ULL(1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	BIT_ULL(2)
 #define MSR_VMX_BASIC			0x00000480
 #define MSR_VMX_PINBASED_CTLS		0x00000481
 #define MSR_VMX_PROCBASED_CTLS		0x00000482
@@ -256,13 +256,13 @@
 #define MSR_VMX_PROCBASED_CTLS3		0x00000492
 #define MSR_VMX_FIRST			MSR_VMX_BASIC
 #define MSR_VMX_LAST			MSR_VMX_PROCBASED_CTLS3
-#define GV_VMX_BASIC_TRUE_CTLS		(1ull << 55)
-#define VMX_BASIC_32BIT_ADDR		(1ull << 48)
+#define GV_VMX_BASIC_TRUE_CTLS		BIT_ULL(55)
+#define VMX_BASIC_32BIT_ADDR		BIT_ULL(48)
 #define VMX_BASIC_MEMTYPE_SHIFT		50
 #define VMX_BASIC_MEMTYPE_WB		6ull
-#define VMX_CAP_INVVPID			(1ull << 32)
-#define VMX_CAP_INVVPID_SINGLE		(1ull << 41)
-#define VMX_CAP_INVVPID_ALL		(1ull << 42)
+#define VMX_CAP_INVVPID			BIT_ULL(32)
+#define VMX_CAP_INVVPID_SINGLE		BIT_ULL(41)
+#define VMX_CAP_INVVPID_ALL		BIT_ULL(42)
 
 #define MSR_SYSENTER_CS			0x00000174
 #define MSR_SYSENTER_ESP		0x00000175
@@ -273,15 +273,15 @@
 #define MSR_FS_BASE			0xc0000100
 #define MSR_GS_BASE			0xc0000101
 
-#define CR4_VMXE			(1ull << 13)
-#define CR4_PCIDE			(1ull << 17)
-#define CR4_LA57			(1ull << 12)
-#define RFLAGS_TF			(1ull << 8)
-#define RFLAGS_IF			(1ull << 9)
+#define CR4_VMXE			BIT_ULL(13)
+#define CR4_PCIDE			BIT_ULL(17)
+#define CR4_LA57			BIT_ULL(12)
+#define RFLAGS_TF			BIT_ULL(8)
+#define RFLAGS_IF			BIT_ULL(9)
 
 /* Interruption-information fields (SDM 25.8.3, 25.9.2) */
-#define INTR_INFO_VALID			(1u << 31)
-#define INTR_INFO_DELIVER_ERR		(1u << 11)
+#define INTR_INFO_VALID			BIT(31)
+#define INTR_INFO_DELIVER_ERR		BIT(11)
 #define INTR_TYPE_NMI			(2u << 8)
 #define INTR_TYPE_HW_EXCEPTION		(3u << 8)
 #define VECTOR_DB			1
@@ -292,10 +292,10 @@
 #define VECTOR_MC			18
 
 /* Guest interruptibility state (SDM 25.4.2, Table 25-3) */
-#define INTERRUPTIBILITY_STI		(1u << 0)
-#define INTERRUPTIBILITY_MOV_SS		(1u << 1)
-#define INTERRUPTIBILITY_NMI		(1u << 3)
-#define PENDING_DBG_BS			(1ull << 14)
+#define INTERRUPTIBILITY_STI		BIT(0)
+#define INTERRUPTIBILITY_MOV_SS		BIT(1)
+#define INTERRUPTIBILITY_NMI		BIT(3)
+#define PENDING_DBG_BS			BIT_ULL(14)
 
 static __always_inline u64 gv_vmread(u64 field)
 {

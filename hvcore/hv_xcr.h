@@ -5,11 +5,11 @@
 
 #include "hv_types.h"
 
-#define GV_XFEATURE_X87		(1ull << 0)
-#define GV_XFEATURE_SSE		(1ull << 1)
-#define GV_XFEATURE_YMM		(1ull << 2)
-#define GV_XFEATURE_BNDREGS	(1ull << 3)
-#define GV_XFEATURE_BNDCSR	(1ull << 4)
+#define GV_XFEATURE_X87		BIT_ULL(0)
+#define GV_XFEATURE_SSE		BIT_ULL(1)
+#define GV_XFEATURE_YMM		BIT_ULL(2)
+#define GV_XFEATURE_BNDREGS	BIT_ULL(3)
+#define GV_XFEATURE_BNDCSR	BIT_ULL(4)
 #define GV_XFEATURE_AVX512	(7ull << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
 #define GV_XFEATURE_AMX		(3ull << 17)	/* XTILECFG, XTILEDATA */
 

@@ -18,11 +18,11 @@
 #include "gv_core.h"
 #include "../hvcore/hv_vmx.h"
 
-#define PTE_P		(1ull << 0)
-#define PTE_RW		(1ull << 1)
-#define PTE_A		(1ull << 5)
-#define PTE_D		(1ull << 6)
-#define PTE_NX		(1ull << 63)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_A		BIT_ULL(5)
+#define PTE_D		BIT_ULL(6)
+#define PTE_NX		BIT_ULL(63)
 #define PTE_ADDR	0x000ffffffffff000ull
 #define PT_TABLE_FLAGS	(PTE_P | PTE_RW | PTE_A)
 

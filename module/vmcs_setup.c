@@ -13,7 +13,7 @@
 #include "gv_core.h"
 #include "../hvcore/hv_vmx.h"
 
-#define AR_UNUSABLE	(1u << 16)
+#define AR_UNUSABLE	BIT(16)
 
 struct gv_seg {
 	u16 sel;
@@ -64,14 +64,30 @@ static u16 read_sel(int which)
 	u16 sel = 0;
 
 	switch (which) {
-	case 0: asm("mov %%es, %0" : "=rm"(sel)); break;
-	case 1: asm("mov %%cs, %0" : "=rm"(sel)); break;
-	case 2: asm("mov %%ss, %0" : "=rm"(sel)); break;
-	case 3: asm("mov %%ds, %0" : "=rm"(sel)); break;
-	case 4: asm("mov %%fs, %0" : "=rm"(sel)); break;
-	case 5: asm("mov %%gs, %0" : "=rm"(sel)); break;
-	case 6: asm("sldt %0" : "=rm"(sel)); break;
-	case 7: asm("str %0" : "=rm"(sel)); break;
+	case 0:
+		asm("mov %%es, %0" : "=rm"(sel));
+		break;
+	case 1:
+		asm("mov %%cs, %0" : "=rm"(sel));
+		break;
+	case 2:
+		asm("mov %%ss, %0" : "=rm"(sel));
+		break;
+	case 3:
+		asm("mov %%ds, %0" : "=rm"(sel));
+		break;
+	case 4:
+		asm("mov %%fs, %0" : "=rm"(sel));
+		break;
+	case 5:
+		asm("mov %%gs, %0" : "=rm"(sel));
+		break;
+	case 6:
+		asm("sldt %0" : "=rm"(sel));
+		break;
+	case 7:
+		asm("str %0" : "=rm"(sel));
+		break;
 	}
 	return sel;
 }

@@ -60,8 +60,8 @@
 #define GV_CPUID_SIG_EDX	0x5648726fu	/* "orHV" */
 
 /* Feature bits in CPUID 0x40000001 EBX and in GV_HC_VERSION result 2. */
-#define GV_FEAT_VPID		(1u << 0)
-#define GV_FEAT_EPT		(1u << 1)
+#define GV_FEAT_VPID		0x00000001u
+#define GV_FEAT_EPT		0x00000002u
 
 /* RAX[63:32] of every greenvisor vmcall: "GRNV". */
 #define GV_HC_SIGNATURE		0x47524e56u

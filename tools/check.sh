@@ -20,7 +20,7 @@ GV_PROG=check
 # shellcheck source=tools/rig/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/rig/lib.sh"
 
-stage_dir=$GV_ROOT/tools/check.d
+stage_dir=${GV_CHECK_DIR:-$GV_ROOT/tools/check.d}
 logs=$(dirname "$GV_RESULTS")/logs
 stage_timeout=${GV_STAGE_TIMEOUT:-2400}
 verbose=${GV_VERBOSE:-0}

@@ -134,7 +134,7 @@ gv_collect_serial() {
 	fi
 	while IFS=$'\t' read -r kind id detail; do
 		case $kind in
-		PASS | FAIL | SKIP)
+		PASS | FAIL | SKIP | MISSING)
 			gsuite=${id%%/*}
 			tname=${id#*/}
 			if [[ $id != */* ]]; then
@@ -144,12 +144,9 @@ gv_collect_serial() {
 			else
 				name=$suite/$id
 			fi
+			[[ $kind == MISSING ]] && kind=FAIL
 			[[ $kind == FAIL ]] && failed=1
 			gv_result "$kind" "$name" "$detail"
-			;;
-		MISSING)
-			failed=1
-			gv_result FAIL "$suite/$id" "$detail"
 			;;
 		RIG | KERNEL | NORESULTS)
 			failed=1
@@ -215,15 +212,15 @@ gv_collect_serial() {
 				t = ""
 				for (i = nl - 2; i <= nl; i++) if (i > 0) t = t " | " trim(last[i % 3])
 				if (!boot)
-					print "RIG\tguest never reached /init (no \"GV-RIG: boot ok\"); last lines:" t
+					print "RIG\t-\tguest never reached /init (no \"GV-RIG: boot ok\"); last lines:" t
 				else
-					print "RIG\tguest did not finish (no \"GV-RIG: done\": crash, hang or timeout); last lines:" t
+					print "RIG\t-\tguest did not finish (no \"GV-RIG: done\": crash, hang or timeout); last lines:" t
 			}
 			for (i = 1; i <= nk; i++) print "KLINE\t" kl[i]
 			if (nk)
-				print "KERNEL\t" nk " unexpected kernel problem line(s), first: " kl[1]
+				print "KERNEL\t-\t" nk " unexpected kernel problem line(s), first: " kl[1]
 			if (!results && !ns && done)
-				print "NORESULTS\tno GVT result lines in the log"
+				print "NORESULTS\t-\tno GVT result lines in the log"
 		}
 	' "$log")
 	return "$failed"

@@ -64,3 +64,16 @@ isolation_selftest() {
 		grep -q '__mcount_loc' <<<"$out"
 }
 step isolation-selftest "$OUT/isolation-selftest.log" isolation_selftest || true
+
+# Kernel coding style: checkpatch --strict over every kernel-side C file.
+checkpatch_all() {
+	local cp=$GV_CACHE/linux-source/scripts/checkpatch.pl files out
+	[[ -f $cp ]] || { echo "checkpatch.pl missing: run tools/rig/deps.sh"; return 1; }
+	files=$(cd "$GV_ROOT" && git ls-files '*.c' '*.h' |
+		grep -vE '^(selftests|tools|userspace-tool)/')
+	out=$(cd "$GV_ROOT" && perl "$cp" --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1) || true
+	echo "checked $(wc -w <<<"$files") files"
+	[[ -z $out ]] || { echo "$out"; return 1; }
+}
+step checkpatch "$OUT/checkpatch.log" checkpatch_all || true

@@ -149,5 +149,6 @@ why="no 'GV-RIG: done' in the serial log"
 ((GV_EMU_STATUS == 124 || GV_EMU_STATUS == 137)) && why="timed out after ${timeout}s"
 gv_msg "$name: FAILED: $why (boot ok after ${GV_T_BOOT}s; bochs status $GV_EMU_STATUS; see $work/bochs.log)"
 tail -n 5 "$log" 2>/dev/null | sed 's/^/  serial: /' >&2 || true
+[[ -s $log ]] || tail -n 5 "$work/bochs.out" 2>/dev/null | sed 's/^/  bochs.out: /' >&2 || true
 grep -E 'PANIC|\[CPU[0-9]+ *\] *(panic|error)' "$work/bochs.log" 2>/dev/null | tail -n 3 | sed 's/^/  bochs: /' >&2 || true
 exit 1

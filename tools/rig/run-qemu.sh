@@ -66,6 +66,7 @@ done
 command -v qemu-system-x86_64 >/dev/null || gv_die "qemu-system-x86_64 not found: run tools/rig/deps.sh"
 [[ -n $kernel ]] || kernel=$(gv_vmlinuz)
 [[ -f $kernel ]] || gv_die "kernel $kernel not found: run tools/rig/deps.sh"
+kernel=$(realpath "$kernel")
 
 log=$(realpath -m "$log")
 [[ -n $name ]] || name=$(basename "${log%.log}")

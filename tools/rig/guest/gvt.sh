@@ -13,7 +13,9 @@
 #   GVT: FAIL mysuite/cpus: expected '2', got '1'
 #   GVT: SKIP mysuite/pml: needs skylake_x
 # A NAME without '/' is taken to be in the suite of the last gvt_plan (or
-# $GVT_SUITE).  Several PLAN lines for one suite add up.  The host side
+# $GVT_SUITE).  Several PLAN lines for one suite add up.  gvt_fail, and the
+# gvt_check/gvt_expect_* helpers on failure, return non-zero: in a `set -e`
+# script write `gvt_expect_eq ... || :`.  The host side
 # (gv_collect_serial in tools/rig/lib.sh) counts a planned test that never
 # reported as failed.
 
@@ -28,7 +30,7 @@ _gvt_id() {
 }
 
 _gvt_oneline() {
-	echo "$*" | tr '\n\t\r' '   '
+	echo "$*" | tr '\n\t\r' '   '  | sed 's/ *$//'
 }
 
 # gvt_plan SUITE COUNT
@@ -60,8 +62,8 @@ gvt_skip() {
 gvt_check() {
 	_gvt_name=$1
 	shift
-	_gvt_out=$("$@" 2>&1)
-	_gvt_rc=$?
+	_gvt_rc=0
+	_gvt_out=$("$@" 2>&1) || _gvt_rc=$?
 	if [ "$_gvt_rc" -eq 0 ]; then
 		gvt_pass "$_gvt_name"
 		return 0
@@ -120,8 +122,8 @@ gvt_run_tap() {
 	fi
 	[ -n "$_gvt_s" ] || _gvt_s=$(basename "$1")
 	_gvt_tmp=/tmp/gvt-tap.$$
-	"$@" >"$_gvt_tmp" 2>&1
-	_gvt_rc=$?
+	_gvt_rc=0
+	"$@" >"$_gvt_tmp" 2>&1 || _gvt_rc=$?
 	tap2gvt -s "$_gvt_s" <"$_gvt_tmp" | tee "$_gvt_tmp.gvt"
 	if ! grep -q '^GVT: PLAN ' "$_gvt_tmp.gvt"; then
 		gvt_fail "$_gvt_s/run" "'$*' exited $_gvt_rc without a TAP plan"

@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hvctl.h"
 
@@ -255,18 +256,31 @@ void hv_print_cpus(const struct hv_out *o, const struct hv_cpu_list *l)
 	}
 }
 
+static const char *reason_text(uint32_t reason)
+{
+	const struct hv_exit_reason *r = hv_exit_reason(reason);
+
+	return r ? r->sdm : "(not defined by the SDM)";
+}
+
+/* A table of the non-zero counts; the NAME column is as wide as needed. */
 static void text_counts(FILE *f, const uint64_t *counts)
 {
-	const struct hv_exit_reason *r;
 	uint32_t reason;
+	int width = 4;
+	int len;
 
-	fprintf(f, "  %6s  %-45s %20s\n", "REASON", "NAME", "COUNT");
+	for (reason = 0; reason < HVCTL_NR_REASONS; reason++) {
+		len = counts[reason] ? (int)strlen(reason_text(reason)) : 0;
+		if (len > width)
+			width = len;
+	}
+	fprintf(f, "  %6s  %-*s %20s\n", "REASON", width, "NAME", "COUNT");
 	for (reason = 0; reason < HVCTL_NR_REASONS; reason++) {
 		if (!counts[reason])
 			continue;
-		r = hv_exit_reason(reason);
-		fprintf(f, "  %6" PRIu32 "  %-45s %20" PRIu64 "\n", reason,
-			r ? r->sdm : "(not defined by the SDM)", counts[reason]);
+		fprintf(f, "  %6" PRIu32 "  %-*s %20" PRIu64 "\n", reason, width,
+			reason_text(reason), counts[reason]);
 	}
 }
 

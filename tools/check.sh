@@ -14,6 +14,7 @@
 # Env: GV_VERBOSE=1      also stream each stage's output (always in its log)
 #      GV_STAGE_TIMEOUT  seconds per stage (default 2400)
 # Stage logs: build/results/logs/<stage>.log; results: build/results/results.txt
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=check
@@ -123,3 +124,5 @@ else
 	printf '%d passed, %d failed\n' "$passed" "$failed"
 fi
 ((failed == 0))
+exit
+}

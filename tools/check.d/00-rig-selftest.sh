@@ -5,6 +5,7 @@
 #   QEMU TCG + intel-iommu: the guest sees an ACPI DMAR table and 2 CPUs.
 #   Bochs, 2 CPUs:          nproc is 2, both CPUs report vmx, kvm_intel loads
 #                           (modules.dep in the initramfs works).
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 # shellcheck source=tools/rig/lib.sh
@@ -50,3 +51,4 @@ for r in qemu bochs; do
 	[[ -f $t ]] && printf 'timing %s: %s\n' "$r" "$(<"$t")"
 done
 exit 0
+}

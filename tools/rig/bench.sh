@@ -5,6 +5,7 @@
 # tools/bench.d/*.sh (those matching a PATTERN, if given) in lexical order.
 # Benchmarks print figures (they are not pass/fail); each one's output is kept
 # in build/bench/<name>.log.  Exit status 1 if a benchmark script failed.
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=bench
@@ -39,3 +40,4 @@ for s in "${scripts[@]}"; do
 	echo "--- $name: $((SECONDS - t0))s"
 done
 exit "$failed"
+}

@@ -8,6 +8,7 @@
 # show the kernel log, `hvctl version`, `hvctl status`, CPUID 0x40000000,
 # rmmod greenvisor.  Prints the guest's console between the rig markers.
 # Exit status 0 iff the guest ran the demo to the end.
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=demo
@@ -101,3 +102,4 @@ else
 	gv_msg "the guest did not finish the demo (serial log: $log, Bochs log: $GV_BUILD/rig/bochs-demo/bochs.log)"
 fi
 exit "$rc"
+}

@@ -9,6 +9,7 @@
 #     extracted to build/cache/kernel-<ABI>/ with a modules.dep;
 #   - the parts of linux-source-6.1 the project uses, in build/cache/linux-source/.
 # One line per step.  Env: GV_KABI=<abi> pins the ABI.
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=deps
@@ -184,3 +185,5 @@ fi
 # 6. Static guest helpers (cheap; also proves gcc + static libc work).
 gv_build_guest_tools
 step "guest tools ok ($GV_BUILD/rig/bin)"
+exit
+}

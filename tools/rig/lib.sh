@@ -332,8 +332,8 @@ gv_emu_lock() {
 			if flock -n "$GV_EMU_LOCK_FD"; then
 				# Emulators started without this lock (other tools) count too.
 				while [[ ${GV_EMU_WAIT_FOREIGN:-1} == 1 ]] &&
-					(($(pgrep -c -x 'bochs-bin|qemu-system-x86|qemu-system-x86_64' || true) >= slots)); do
-					((waited % 60 == 0)) && gv_msg "waiting for other emulators on this machine to finish ($(pgrep -a -x 'bochs-bin|qemu-system-x86_64' | head -n 2 | tr '\n' ' '))"
+					(($(pgrep -c '^(bochs-bin|qemu-system-x86)' || true) >= slots)); do
+					((waited % 60 == 0)) && gv_msg "waiting for other emulators on this machine to finish ($(pgrep -a '^(bochs-bin|qemu-system-x86)' | head -n 2 | tr '\n' ' '))"
 					sleep 2
 					waited=$((waited + 2))
 				done

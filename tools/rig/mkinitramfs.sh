@@ -20,6 +20,7 @@
 #                         (default "kvm_intel"; "" for none)
 #   -z, --gzip            gzip the cpio (for QEMU; pointless for Bochs)
 #   --abi ABI             kernel ABI (default: see gv_kabi in lib.sh)
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=mkinitramfs
@@ -169,3 +170,5 @@ else
 fi
 mv -f "$out.tmp" "$out"
 gv_msg "$out: $(du -h "$out" | cut -f1) (ABI $abi, modules: ${modules:-none}, payloads: ${payloads[*]:-none})"
+exit
+}

@@ -10,6 +10,7 @@
 #   bin:FILE[=DEST]   an executable (+ shared libraries if dynamic)
 #   FILE[=DEST]       any file or directory (DEST relative to /payload)
 # Then: tools/rig/mkinitramfs.sh -o initrd.cpio OUTDIR
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=mkpayload
@@ -21,3 +22,5 @@ if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
 	exit 2
 fi
 gv_mkpayload "$@"
+exit
+}

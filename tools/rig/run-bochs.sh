@@ -23,6 +23,7 @@
 #   --kernel FILE        kernel image (default: the extracted lab-box vmlinuz)
 #   --keep-iso           keep the ISO in the work dir
 # Env: GV_EMU_SLOTS / GV_EMU_LOCK (see gv_emu_lock in lib.sh).
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=run-bochs
@@ -152,3 +153,4 @@ tail -n 5 "$log" 2>/dev/null | sed 's/^/  serial: /' >&2 || true
 [[ -s $log ]] || tail -n 5 "$work/bochs.out" 2>/dev/null | sed 's/^/  bochs.out: /' >&2 || true
 grep -E 'PANIC|\[CPU[0-9]+ *\] *(panic|error)' "$work/bochs.log" 2>/dev/null | tail -n 3 | sed 's/^/  bochs: /' >&2 || true
 exit 1
+}

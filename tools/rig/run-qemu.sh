@@ -26,6 +26,7 @@
 #   --name NAME            work dir name (default: the log's basename)
 #   --kernel FILE          kernel image (default: the extracted lab-box vmlinuz)
 # The machine has no NIC (-nic none): add one with --extra if needed.
+{ # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
 GV_PROG=run-qemu
@@ -115,3 +116,4 @@ gv_msg "$name: FAILED: $why (boot ok after ${GV_T_BOOT}s; qemu status $GV_EMU_ST
 tail -n 5 "$log" 2>/dev/null | sed 's/^/  serial: /' >&2 || true
 tail -n 3 "$work/qemu.out" 2>/dev/null | sed 's/^/  qemu: /' >&2 || true
 exit 1
+}

@@ -249,7 +249,8 @@ gv_payload_bin() {
 #   run:FILE          the payload's entry script (becomes run.sh)
 #   module            greenvisor.ko (and greenvisor-*.ko) from the repo root;
 #                     missing modules only produce a warning
-#   hvctl             userspace-tool/hvctl (+ its shared libraries)
+#   hvctl             userspace-tool/hvctl (+ its shared libraries), or
+#                     userspace-tool/hvctl-static if it is up to date
 #   cpuid             the gv-cpuid probe (tools/rig/guest/gv-cpuid.c)
 #   bin:FILE[=DEST]   an executable (+ its shared libraries if dynamic)
 #   FILE[=DEST]       a file or directory, copied to DEST (default: its basename)
@@ -277,8 +278,12 @@ gv_mkpayload() {
 			((found)) || gv_msg "warning: greenvisor.ko not built (run 'make modules'); payload has no module"
 			;;
 		hvctl)
-			if [[ -x $GV_ROOT/userspace-tool/hvctl ]]; then
-				gv_payload_bin "$out" "$GV_ROOT/userspace-tool/hvctl" bin/hvctl
+			src=$GV_ROOT/userspace-tool/hvctl
+			# A static build, if there is an up-to-date one, needs no libraries.
+			if [[ -x $src-static && ! $src -nt $src-static ]]; then
+				install -D -m 0755 "$src-static" "$out/bin/hvctl"
+			elif [[ -x $src ]]; then
+				gv_payload_bin "$out" "$src" bin/hvctl
 			else
 				gv_msg "warning: userspace-tool/hvctl not built (run 'make hvctl'); payload has no hvctl"
 			fi

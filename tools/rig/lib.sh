@@ -324,6 +324,15 @@ gv_mkpayload() {
 gv_boot_bochs() { "$GV_RIG/run-bochs.sh" "$@"; }
 gv_boot_qemu() { "$GV_RIG/run-qemu.sh" "$@"; }
 
+# Number of emulator processes on this machine (pgrep patterns must stay
+# within the 15 characters of a process name).
+gv_emulators_running() {
+	local b q
+	b=$(pgrep -c -x bochs-bin || true)
+	q=$(pgrep -c '^qemu-system' || true)
+	echo $((${b:-0} + ${q:-0}))
+}
+
 # Host-wide lock so that at most GV_EMU_SLOTS (default 1) emulators run at
 # once on this machine, across work trees (GV_EMU_LOCK=none disables it).
 # Sets GV_EMU_LOCK_FD; the lock is released when the caller exits.
@@ -337,8 +346,8 @@ gv_emu_lock() {
 			if flock -n "$GV_EMU_LOCK_FD"; then
 				# Emulators started without this lock (other tools) count too.
 				while [[ ${GV_EMU_WAIT_FOREIGN:-1} == 1 ]] &&
-					(($(pgrep -c '^(bochs-bin|qemu-system-x86)' || true) >= slots)); do
-					((waited % 60 == 0)) && gv_msg "waiting for other emulators on this machine to finish ($(pgrep -a '^(bochs-bin|qemu-system-x86)' | head -n 2 | tr '\n' ' '))"
+					(($(gv_emulators_running) >= slots)); do
+					((waited % 60 == 0)) && gv_msg "waiting for other emulators on this machine to finish ($( { pgrep -a -x bochs-bin; pgrep -a '^qemu-system'; } | head -n 2 | tr '\n' ' '))"
 					sleep 2
 					waited=$((waited + 2))
 				done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: greenvisor benchmarks in Bochs (figures, not pass/fail).
+# tools/bench.d/10-roundtrip.sh, run by `make bench` (tools/rig/bench.sh):
+# greenvisor exit round trips in Bochs (figures, not pass/fail).
 #
 # Boots Debian's 6.1 kernel in Bochs (2 CPUs, haswell, `clock: sync=none`,
 # so the guest TSC counts instructions and an exit or entry counts as one)
@@ -10,19 +11,19 @@
 #   - CPUID(0x40000000) and GV_HC_VERSION vmcall round trips in TSC ticks,
 #     per CPU, min and median of N repeats, natively (before loading) and
 #     under greenvisor, with a non-exiting "nop" sample as the baseline;
-#   - exits per second per CPU at idle (two `hvctl stats -j` samples);
+#   - exits per second per CPU at idle (two `hvctl -j cpu show` samples);
 #   - load (launch on every CPU) and unload times in guest seconds.
 # Env: GV_BENCH_CPUS (2), GV_BENCH_MODEL (haswell), GV_BENCH_REPEATS (2000),
 # GV_BENCH_IDLE (10 guest seconds), GV_BENCH_APPEND (extra kernel args).
-# Artifacts in build/bench/: payload/, bench.cpio, serial.log, results.txt.
+# Artifacts in build/bench/roundtrip/: payload/, bench.cpio, serial.log, results.txt.
 # Exit status 0 when the figures were measured, 1 otherwise.
 set -euo pipefail
 
-GV_PROG=bench
+GV_PROG=bench-roundtrip
 # shellcheck source=tools/rig/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/rig/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../rig/lib.sh"
 
-OUT=$GV_BUILD/bench
+OUT=$GV_BUILD/bench/roundtrip
 SELF=$GV_BUILD/selftests
 CPUS=${GV_BENCH_CPUS:-2}
 MODEL=${GV_BENCH_MODEL:-haswell}
@@ -34,7 +35,11 @@ make -C "$GV_ROOT/selftests/greenvisor" OUT="$SELF" >"$OUT/build.log" 2>&1 ||
 	{ tail -n 20 "$OUT/build.log" >&2; gv_die "selftests build failed"; }
 [[ -f $GV_ROOT/greenvisor.ko ]] || gv_die "greenvisor.ko not built: run 'make' first"
 
-gv_mkpayload "$OUT/payload" "run:$GV_RIG/suites/bench.sh" module hvctl \
+hvctl=hvctl
+if [[ -x $GV_ROOT/userspace-tool/hvctl-static ]]; then
+	hvctl="bin:$GV_ROOT/userspace-tool/hvctl-static=bin/hvctl"
+fi
+gv_mkpayload "$OUT/payload" "run:$GV_RIG/suites/bench.sh" module "$hvctl" \
 	"bin:$SELF/gv_bench"
 # The guest suite reads its knobs from the environment of /init's child:
 # pass them through a file it sources.

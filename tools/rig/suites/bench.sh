@@ -28,13 +28,14 @@ bench() {
 	gv_bench -r "$REPEATS" | sed -n "s/^GVB: /GVB: phase=$1 /p"
 }
 
-# exits_total CPU < JSON: the total exit count of one CPU in `hvctl stats -j`.
+# exits_total CPU < JSON: one CPU's total exit count in `hvctl -j cpu show`.
 exits_total() {
-	tr -d ' \n\t' | sed 's/},{/}\n{/g' | awk -v cpu="$1" '
-		match($0, /"cpu":[0-9]+/) { cur = substr($0, RSTART + 6, RLENGTH - 6) + 0 }
-		cur == cpu && match($0, /"exits_total":[0-9]+/) {
-			print substr($0, RSTART + 14, RLENGTH - 14); exit
-		}'
+	tr -d ' \n\t' | sed 's/{/\n{/g' | awk -v cpu="$1" '
+		function num(k) {
+			if (!match($0, "\"" k "\":[0-9]+")) return -1
+			return substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0
+		}
+		/^[{]"cpu":/ && num("cpu") == cpu { print num("exits_total"); exit }'
 }
 
 echo "GVB: info kernel=$(uname -r) cpus=$(nproc) repeats=$REPEATS"
@@ -50,19 +51,19 @@ echo "GVB: phase=load secs=$(secs $((t1 - t0)))"
 
 bench loaded
 
-if command -v hvctl >/dev/null 2>&1 && s0=$(hvctl stats -j 2>&1); then
+if command -v hvctl >/dev/null 2>&1 && s0=$(hvctl -j cpu show 2>&1); then
 	a=$(uptime_cs)
 	sleep "$IDLE_SECS"
-	s1=$(hvctl stats -j)
+	s1=$(hvctl -j cpu show)
 	b=$(uptime_cs)
 	cpu=0
 	while [ $cpu -lt "$(nproc)" ]; do
 		e0=$(echo "$s0" | exits_total $cpu)
 		e1=$(echo "$s1" | exits_total $cpu)
-		if [ -n "$e0" ] && [ -n "$e1" ]; then
+		if [ "${e0:--1}" -ge 0 ] && [ "${e1:--1}" -ge 0 ]; then
 			echo "GVB: phase=idle cpu=$cpu exits=$((e1 - e0)) secs=$(secs $((b - a))) per_sec=$(((e1 - e0) * 100 / (b - a)))"
 		else
-			echo "GVB: error no exits_total for cpu$cpu in hvctl stats -j"
+			echo "GVB: error no exits_total for cpu$cpu in hvctl -j cpu show"
 		fi
 		cpu=$((cpu + 1))
 	done

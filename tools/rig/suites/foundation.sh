@@ -232,16 +232,28 @@ t_hvctl_status() {
 		return 1
 	fi
 	echo "$_out" | sed 's/^/# /'
-	hvctl_virtualized "$_out"
+	if ! _out=$(hvctl -j status 2>&1); then
+		REASON="hvctl -j status failed: $(echo "$_out" | tail -n 1)"
+		return 1
+	fi
+	echo "# $_out"
+	_on=$(json_num cpus_online "$_out")
+	_virt=$(json_num cpus_virtualized "$_out")
+	if [ "$_on" != "$NCPUS" ] || [ "$_virt" != "$NCPUS" ]; then
+		REASON="hvctl: $_virt of $_on online CPUs virtualized, $NCPUS expected"
+		return 1
+	fi
 }
 
+# After 500 CPUID(0x40000000) on each CPU, hvctl counts them (reason 10).
 t_hvctl_stats_cpuid() {
 	need_loaded || return 1
-	_before=$(hvctl stats -j 2>&1) || { REASON="hvctl stats -j: $_before"; return 1; }
+	_before=$(hvctl -j stats 2>&1) ||
+		{ REASON="hvctl -j stats: $_before"; return 1; }
 	gv_probe -n 500 show >/dev/null
-	_after=$(hvctl stats -j 2>&1) || { REASON="hvctl stats -j: $_after"; return 1; }
-	echo "$_after" | head -c 2000 | sed 's/^/# /'
-	echo
+	_after=$(hvctl -j stats 2>&1) ||
+		{ REASON="hvctl -j stats: $_after"; return 1; }
+	hvctl stats | sed 's/^/# /'
 	_cpu=0
 	while [ $_cpu -lt "$NCPUS" ]; do
 		_b=$(echo "$_before" | hvctl_exits "$_cpu" 10)
@@ -463,29 +475,20 @@ t_final_dmesg_clean() {
 # ---------------------------------------------------------------------------
 # hvctl output parsing (hvctl is optional in the payload).
 
-# hvctl_virtualized STATUS_TEXT: every online CPU reported virtualized.
-hvctl_virtualized() {
-	_v=$(echo "$1" | sed -n 's/.*[Vv]irtualized[^0-9]*\([0-9][0-9]*\).*/\1/p' | head -n 1)
-	[ "$_v" = "$NCPUS" ] && return 0
-	REASON="hvctl status: $_v CPUs virtualized, $NCPUS online"
-	return 1
+# json_num KEY JSON: the number after "KEY": in compact JSON.
+json_num() {
+	echo "$2" | sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p" | head -n 1
 }
 
-# hvctl_exits CPU REASON < JSON: the count of one exit reason on one CPU.
+# hvctl_exits CPU REASON < `hvctl -j stats`: one CPU's count of one reason.
 hvctl_exits() {
-	tr -d ' \n\t' | sed 's/},{/}\n{/g' |
-		awk -v cpu="$1" -v why="$2" '
-		{
-			if (match($0, /"cpu":[0-9]+/))
-				cur = substr($0, RSTART + 6, RLENGTH - 6) + 0
-			if (cur != cpu) next
-			s = $0
-			while (match(s, /"reason":[0-9]+,"count":[0-9]+/)) {
-				split(substr(s, RSTART, RLENGTH), kv, /[:,]/)
-				if (kv[2] + 0 == why) { print kv[4]; exit }
-				s = substr(s, RSTART + RLENGTH)
-			}
-		}'
+	tr -d ' \n\t' | sed 's/{/\n{/g' | awk -v cpu="$1" -v why="$2" '
+		function num(k) {
+			if (!match($0, "\"" k "\":[0-9]+")) return -1
+			return substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0
+		}
+		/^[{]"cpu":/ { cur = num("cpu"); next }
+		cur == cpu && num("reason") == why { print num("count"); exit }'
 }
 
 # ---------------------------------------------------------------------------

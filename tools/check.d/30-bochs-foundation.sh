@@ -40,17 +40,15 @@ KVM_WARN_ERE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kvm/vmx/vmx\.c:[0-9]+
 # (an emulation quirk, RIGS.md); the suite itself ignores boot-time lines.
 XSTATE_WARN_ERE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kernel/fpu/xstate\.c:[0-9]+ '
 
-# 1. Build: selftests always; the module and hvctl-static only if `make`
-# has not built them (hvctl is optional: its tests skip without it).
+# 1. Build: the selftests, hvctl (optional: its tests skip without it) and
+# the module if `make` has not built it.
 build() {
 	make -C "$GV_ROOT/selftests/greenvisor" OUT="$SELF" || return 1
 	if [[ ! -f $GV_ROOT/greenvisor.ko ]]; then
 		KVER=$(gv_kabi) make -C "$GV_ROOT" modules || return 1
 	fi
-	if [[ ! -x $GV_ROOT/userspace-tool/hvctl-static ]]; then
-		make -C "$GV_ROOT/userspace-tool" static ||
-			echo "warning: hvctl-static did not build; hvctl tests will skip"
-	fi
+	make -C "$GV_ROOT/userspace-tool" hvctl hvctl-static ||
+		echo "warning: hvctl did not build; the hvctl tests will skip"
 }
 if ! build >"$OUT/build.log" 2>&1; then
 	tail -n 20 "$OUT/build.log" >&2
@@ -62,13 +60,8 @@ gv_result PASS foundation/build
 # payload DIR MODE: the suite, the module, hvctl and the selftests.
 payload() {
 	local dir=$1 mode=$2 b items=()
-	items=("run:$GV_RIG/suites/foundation.sh" module)
-	# hvctl-static needs nothing from the initramfs (docs/hvctl.md).
-	if [[ -x $GV_ROOT/userspace-tool/hvctl-static ]]; then
-		items+=("bin:$GV_ROOT/userspace-tool/hvctl-static=bin/hvctl")
-	else
-		items+=(hvctl)
-	fi
+	# hvctl: hvctl-static when up to date, else hvctl and its libraries.
+	items=("run:$GV_RIG/suites/foundation.sh" module hvctl)
 	for b in cpuid_leaf vmcall_user workload gv_probe kvm_hold gv_bench; do
 		items+=("bin:$SELF/$b")
 	done

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pure-logic root-side sources under test, compiled into
+ * greenvisor_kunit.ko as its own copies (with the root-side flags, see
+ * tests/kunit/kunit.kbuild) so that no object is linked into two modules.
+ */
+#include "../../hvcore/hv_vmx_ctl.c"
+#include "../../hvcore/hv_cpuid.c"
+#include "../../hvcore/hv_xcr.c"

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* greenvisor KUnit suites, run by gv_kunit_main.c. */
+#ifndef GV_KUNIT_H
+#define GV_KUNIT_H
+
+#include <kunit/test.h>
+
+extern struct kunit_suite gv_vmx_ctl_suite;
+extern struct kunit_suite gv_cpuid_suite;
+extern struct kunit_suite gv_xcr_suite;
+extern struct kunit_suite gv_kunit_canary_suite;
+
+#endif /* GV_KUNIT_H */

@@ -26,9 +26,16 @@ logs=$(dirname "$GV_RESULTS")/logs
 stage_timeout=${GV_STAGE_TIMEOUT:-2400}
 verbose=${GV_VERBOSE:-0}
 
+# Record into a file of our own (stages run by hand, or another check in the
+# same tree, append to build/results/results.txt meanwhile); it becomes
+# $GV_RESULTS at the end.
+final_results=$GV_RESULTS
+GV_RESULTS=$(dirname "$final_results")/.check.$$.txt
+export GV_RESULTS
 mkdir -p "$logs"
-rm -f "$GV_RESULTS" "$logs"/*.log
+rm -f "$logs"/*.log
 : >"$GV_RESULTS"
+trap 'rm -f "$GV_RESULTS"' EXIT
 
 # Stages print their result lines on fd 3 (our stdout); everything else they
 # print goes to their log.
@@ -117,7 +124,8 @@ if ((failed)); then
 	printf 'failed:\n'
 	awk -F'\t' '$1 == "FAIL" { printf "  %s%s\n", $2, ($3 != "" ? ": " $3 : "") }' "$GV_RESULTS"
 fi
-printf 'results: %s, logs: %s/\n' "${GV_RESULTS#"$GV_ROOT"/}" "${logs#"$GV_ROOT"/}"
+cp "$GV_RESULTS" "$final_results"
+printf 'results: %s, logs: %s/\n' "${final_results#"$GV_ROOT"/}" "${logs#"$GV_ROOT"/}"
 if ((skipped)); then
 	printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 else

@@ -384,7 +384,7 @@ gv_watch_emulator() {
 		if ((stop_at == 0)) && grep -q 'Kernel panic - not syncing' "$log"; then
 			stop_at=$((now + 5)) why="guest kernel panicked"
 		fi
-		if ((stop_at == 0)) && (($(grep -c 'GV-RIG: isolinux' "$log") > 1)); then
+		if ((stop_at == 0)) && (($(grep -c 'ISOLINUX [0-9]' "$log") > 1)); then
 			stop_at=$now why="guest rebooted"
 		fi
 		if ((stop_at > 0 && now >= stop_at)); then

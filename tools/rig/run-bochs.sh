@@ -89,7 +89,6 @@ cp "$kernel" "$work/iso/vmlinuz"
 cp "$initrd" "$work/iso/initrd.img"
 cat >"$work/iso/isolinux/isolinux.cfg" <<EOF
 SERIAL 0 115200
-SAY GV-RIG: isolinux
 DEFAULT gv
 PROMPT 0
 TIMEOUT 0

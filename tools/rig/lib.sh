@@ -109,6 +109,11 @@ gv_result() {
 	printf '%s\n' "$line"
 }
 
+# Known emulator quirks, for gv_collect_serial's EXPECTED_WARNING_ERE:
+# Bochs's corei7_skylake_x makes 6.1 WARN in fpu__init_system_xstate at boot.
+# shellcheck disable=SC2034
+GV_WARN_BOCHS_SKYLAKE_XSTATE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kernel/fpu/xstate\.c:[0-9]+ '
+
 # Kernel log lines that always mean trouble.
 GV_KERNEL_BAD_ERE='(Oops: |BUG: |kernel BUG at|general protection fault|Kernel panic|WARNING: )'
 

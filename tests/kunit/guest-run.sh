@@ -86,15 +86,14 @@ cat "$GVT"
 #    logs "# gv_kunit: expect <suite> <n>" before running them).
 bad=
 nexp=0
-for s_n in $(sed -n 's/^# gv_kunit: expect \([^ ]*\) \([0-9]*\)$/\1:\2/p' \
-	     "$KTAP"); do
-	s=${s_n%:*}
-	n=${s_n#*:}
+sed -n 's/^# gv_kunit: expect \([^ ]*\) \([0-9]*\)$/\1 \2/p' "$KTAP" \
+	>/tmp/gv-expect
+while read -r s n; do
 	got=$(grep -c "^GVT: [A-Z]* $s/" "$GVT")
 	echo "# $s: $got of $n results"
 	[ "$got" = "$n" ] || bad="$bad $s:$got/$n"
 	nexp=$((nexp + 1))
-done
+done </tmp/gv-expect
 if [ "$nexp" = 0 ]; then
 	fail results_complete "no '# gv_kunit: expect' lines in the log"
 elif [ -n "$bad" ]; then

@@ -86,7 +86,8 @@ echo "tools/kunit/build.sh: built $OUT/kunit.ko"
 # so that neither its objects nor its Module.symvers and modules.order land
 # in the source tree: tests/ is mirrored with real directories (the objects
 # go there), everything else is linked whole. modpost resolves the kunit_*
-# symbols from kunit.ko's Module.symvers.
+# symbols from kunit.ko's Module.symvers. Warnings are errors, as for
+# greenvisor.ko in check stage 10.
 MOD=$OUT/module
 mkdir -p "$MOD"
 for f in "$SRC"/*; do
@@ -103,7 +104,7 @@ done
 	while read -r f; do
 		ln -sfn "$SRC/$f" "$MOD/$f"
 	done
-make -s -C "$KDIR" M="$MOD" GV_KUNIT=1 \
+make -s -C "$KDIR" M="$MOD" GV_KUNIT=1 KCFLAGS=-Werror \
 	GV_KUNIT_SYMVERS="$OUT/Module.symvers" modules
 [ -f "$MOD/greenvisor_kunit.ko" ] || die "greenvisor_kunit.ko was not built"
 echo "tools/kunit/build.sh: built $MOD/greenvisor_kunit.ko"

@@ -250,6 +250,12 @@ static void dispatch_exit(struct gv_cpu *c, struct gv_regs *regs, u32 basic)
 	case EXIT_REASON_XSETBV:
 		handle_xsetbv(c, regs);
 		break;
+	case EXIT_REASON_EPT_VIOLATION:
+		gv_handle_ept_violation(c);
+		break;
+	case EXIT_REASON_EPT_MISCONFIG:
+		gv_handle_ept_misconfig(c);
+		break;
 	case EXIT_REASON_INVD:
 		/* Never drop dirty lines the rich OS does not own: write back. */
 		asm volatile("wbinvd" ::: "memory");

@@ -7,6 +7,9 @@
 #define GV_HV_PERCPU_H
 
 #include "hv_types.h"
+#include "hv_palloc.h"
+#include "../ept/ept_mtrr.h"
+#include "../ept/ept_table.h"
 #include "../uapi/linux/greenvisor.h"
 
 #define GV_PAGE_SIZE		4096
@@ -91,6 +94,14 @@ struct gv_log_ring {
 
 struct gv_hv;
 
+/* The last EPT violation a CPU took, for the control plane and tests. */
+struct gv_ept_violation {
+	u64 gpa;
+	u64 gva;		/* ~0 when the qualification says not valid */
+	u64 qualification;
+	u64 rip;
+};
+
 /* Root-side per-CPU state; HOST_GS_BASE points here (self at %gs:0). */
 struct gv_cpu {
 	struct gv_cpu *self;
@@ -106,6 +117,7 @@ struct gv_cpu {
 	u64 cr4_fixed0, cr4_fixed1;
 	u64 exit_counts[GV_EXIT_REASON_MAX];
 	u64 nmis_reinjected;
+	struct gv_ept_violation last_violation;
 	struct gv_devirt devirt;
 	struct gv_log_ring log;
 };
@@ -136,6 +148,12 @@ struct gv_hv {
 	u32 nr_cpus;		/* size of cpus[] */
 	u64 xcr0_supported;	/* CPUID.(0DH,0):EDX:EAX */
 	u64 feature_control;	/* IA32_FEATURE_CONTROL as the guest reads it */
+	struct gv_palloc palloc;	/* EPT tables and other dynamic pages */
+	struct gv_spinlock ept_lock;	/* one writer at a time per view */
+	struct gv_mtrr_state mtrr;	/* the MTRRs the rich view follows */
+	struct gv_ept_view rich;	/* the rich OS's identity view */
+	u64 rich_eptp;
+	u64 canary_pa;		/* pool page for protection self-tests */
 	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
 };
 

@@ -42,6 +42,12 @@ void gv_inject_exception(u32 vector, bool has_error, u32 error);
 u32 gv_guest_cpl(void);
 void gv_prepare_devirt(struct gv_cpu *c);
 
+/* hv_ept.c */
+void gv_handle_ept_violation(struct gv_cpu *c);
+void gv_handle_ept_misconfig(struct gv_cpu *c);
+long gv_hc_ept_stats(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_selftest_canary(struct gv_cpu *c, struct gv_regs *regs);
+
 /* hv_vmcall.c */
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);
 

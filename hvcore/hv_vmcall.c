@@ -83,6 +83,8 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_EXIT_COUNTS]	= { GV_HC_CPL0,	hc_exit_counts },
 	[GV_HC_LOG_READ]	= { GV_HC_CPL0,	hc_log_read },
 	[GV_HC_DEVIRT]		= { GV_HC_CPL0,	hc_devirt },
+	[GV_HC_EPT_STATS]	= { GV_HC_CPL0,	gv_hc_ept_stats },
+	[GV_HC_SELFTEST_CANARY]	= { GV_HC_CPL0,	gv_hc_selftest_canary },
 };
 
 /*

@@ -31,6 +31,8 @@
 
 /* 64-bit fields */
 #define VMCS_MSR_BITMAP			0x2004
+#define VMCS_EPT_POINTER		0x201a
+#define VMCS_GUEST_PHYS_ADDR		0x2400
 #define VMCS_XSS_EXIT_BITMAP		0x202c
 #define VMCS_LINK_POINTER		0x2800
 #define VMCS_GUEST_DEBUGCTL		0x2802
@@ -225,6 +227,8 @@
 #define EXIT_REASON_INVALID_STATE	33
 #define EXIT_REASON_MSR_LOADING		34
 #define EXIT_REASON_MCE_DURING_ENTRY	41
+#define EXIT_REASON_EPT_VIOLATION	48
+#define EXIT_REASON_EPT_MISCONFIG	49
 #define EXIT_REASON_INVEPT		50
 #define EXIT_REASON_INVVPID		53
 #define EXIT_REASON_XSETBV		55
@@ -260,6 +264,14 @@
 #define VMX_BASIC_32BIT_ADDR		BIT_ULL(48)
 #define VMX_BASIC_MEMTYPE_SHIFT		50
 #define VMX_BASIC_MEMTYPE_WB		6ull
+#define VMX_CAP_EPT_XONLY		BIT_ULL(0)
+#define VMX_CAP_EPT_WALK4		BIT_ULL(6)
+#define VMX_CAP_EPT_WB			BIT_ULL(14)
+#define VMX_CAP_EPT_2M			BIT_ULL(16)
+#define VMX_CAP_EPT_1G			BIT_ULL(17)
+#define VMX_CAP_INVEPT			BIT_ULL(20)
+#define VMX_CAP_INVEPT_SINGLE		BIT_ULL(25)
+#define VMX_CAP_INVEPT_ALL		BIT_ULL(26)
 #define VMX_CAP_INVVPID			BIT_ULL(32)
 #define VMX_CAP_INVVPID_SINGLE		BIT_ULL(41)
 #define VMX_CAP_INVVPID_ALL		BIT_ULL(42)
@@ -289,6 +301,7 @@
 #define VECTOR_UD			6
 #define VECTOR_DF			8
 #define VECTOR_GP			13
+#define VECTOR_PF			14
 #define VECTOR_MC			18
 
 /* Guest interruptibility state (SDM 25.4.2, Table 25-3) */
@@ -342,6 +355,23 @@ static __always_inline int gv_vmptrld(u64 pa)
 
 	asm volatile("vmptrld %1; setbe %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
 	return fail;
+}
+
+/* EPT-violation exit qualification (SDM 28.2.1, Table 28-7) */
+#define EPT_QUAL_GVA_VALID		BIT_ULL(7)
+
+/* INVEPT types (SDM Vol. 3C, 30.3, INVEPT) */
+#define INVEPT_SINGLE_CONTEXT		1
+#define INVEPT_ALL_CONTEXT		2
+
+static __always_inline void gv_invept(u64 type, u64 eptp)
+{
+	struct {
+		u64 eptp;
+		u64 reserved;
+	} desc = { eptp, 0 };
+
+	asm volatile("invept %0, %1" :: "m"(desc), "r"(type) : "cc", "memory");
 }
 
 /* INVVPID descriptor and types (SDM Vol. 3C, 30.3, INVVPID) */

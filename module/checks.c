@@ -55,6 +55,7 @@ static const struct gv_ctl_name proc_names[] = {
 };
 
 static const struct gv_ctl_name proc2_names[] = {
+	{ PROC2_EPT, "enable EPT" },
 	{ PROC2_RDTSCP, "enable RDTSCP" },
 	{ PROC2_VPID, "enable VPID" },
 	{ PROC2_INVPCID, "enable INVPCID" },
@@ -123,7 +124,7 @@ static int adjust(const char *kind, const struct gv_ctl_name *names, u32 cap_msr
 /* Instructions Linux may execute that #UD in a guest unless enabled. */
 static u32 required_secondary_controls(void)
 {
-	u32 req = PROC2_VPID;
+	u32 req = PROC2_VPID | PROC2_EPT;
 
 	if (boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID))
 		req |= PROC2_RDTSCP;
@@ -250,6 +251,7 @@ int gv_check_platform(struct gv_vmx_config *cfg)
 	err = err ?: check_basic(cfg);
 	err = err ?: check_controls(cfg);
 	err = err ?: check_vpid(cfg);
+	err = err ?: gv_ept_check_caps(cfg);
 	if (err)
 		return err;
 	rdmsrl(MSR_VMX_CR0_FIXED0, cfg->cr0_fixed0);

@@ -21,6 +21,8 @@ struct gv_vmx_config {
 	u32 pin, proc, proc2, exit, entry;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;
+	unsigned int ept_flags;		/* GV_EPT_F_* */
+	unsigned int phys_bits;		/* guest-physical width of the views */
 };
 
 struct gv_state {
@@ -30,8 +32,9 @@ struct gv_state {
 	struct gv_cpu_pages **cpu_pages;	/* by CPU number, possible CPUs */
 	struct gv_pool_chunk *chunks;		/* Linux memory, not pool */
 	unsigned int nr_chunks, max_chunks;
-	struct list_head pt_pages;		/* host page-table pages */
-	unsigned int nr_pt_pages;
+	void *arena;				/* pool chunk behind hv->palloc */
+	u32 arena_pages;
+	unsigned int nr_pt_pages;		/* host page tables, from the arena */
 	u64 host_cr3;
 	unsigned int pt_levels;
 	int cpuhp_state;
@@ -47,12 +50,16 @@ int gv_check_no_other_vmx_user(void);
 
 /* pool.c */
 int gv_pool_alloc(struct gv_state *s);
-void gv_pool_init(struct gv_state *s);
+int gv_pool_init(struct gv_state *s);
 void gv_pool_free(struct gv_state *s);
 
 /* hostpt.c: the root side's own page tables. */
 int gv_hostpt_build(struct gv_state *s);
-void gv_hostpt_free(struct gv_state *s);
+
+/* ept_setup.c: the rich OS's EPT view. */
+int gv_ept_check_caps(struct gv_vmx_config *cfg);
+u32 gv_ept_arena_pages(void);
+int gv_ept_setup(struct gv_state *s);
 
 /* vmcs_setup.c */
 int gv_vmcs_setup(struct gv_state *s, struct gv_cpu_pages *p);

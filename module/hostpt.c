@@ -8,8 +8,6 @@
  */
 #define pr_fmt(fmt) "greenvisor: " fmt
 
-#include <linux/gfp.h>
-#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -26,15 +24,13 @@
 #define PTE_ADDR	0x000ffffffffff000ull
 #define PT_TABLE_FLAGS	(PTE_P | PTE_RW | PTE_A)
 
-static u64 *pt_alloc(struct gv_state *s)
+static u64 *pt_alloc(struct gv_state *s, u64 *pa)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	u64 *table = gv_palloc_alloc(&s->hv->palloc, pa);
 
-	if (!page)
-		return NULL;
-	list_add_tail(&page->lru, &s->pt_pages);
-	s->nr_pt_pages++;
-	return page_address(page);
+	if (table)
+		s->nr_pt_pages++;
+	return table;
 }
 
 /* Index of @va at page-table @level (1 = PTE ... 5 = PML5). */
@@ -45,20 +41,20 @@ static unsigned int pt_index(u64 va, unsigned int level)
 
 static int map_4k(struct gv_state *s, u64 va, u64 pa, u64 flags)
 {
-	u64 *table = __va(s->host_cr3);
+	u64 *table = gv_palloc_va(&s->hv->palloc, s->host_cr3);
 	unsigned int level;
 
 	for (level = s->pt_levels; level > 1; level--) {
 		u64 *entry = &table[pt_index(va, level)];
 
 		if (!(*entry & PTE_P)) {
-			u64 *next = pt_alloc(s);
+			u64 next_pa;
 
-			if (!next)
+			if (!pt_alloc(s, &next_pa))
 				return -ENOMEM;
-			*entry = __pa(next) | PT_TABLE_FLAGS;
+			*entry = next_pa | PT_TABLE_FLAGS;
 		}
-		table = __va(*entry & PTE_ADDR);
+		table = gv_palloc_va(&s->hv->palloc, *entry & PTE_ADDR);
 	}
 	table[pt_index(va, 1)] = (pa & PTE_ADDR) | flags | PTE_P | PTE_A | PTE_D;
 	return 0;
@@ -95,36 +91,14 @@ static int map_module_range(struct gv_state *s, const void *start,
 	return 0;
 }
 
-/*
- * Page-table pages are allocated while mapping, so they are mapped in a
- * second pass that repeats until no new page appears.
- */
-static int map_pt_pages(struct gv_state *s)
-{
-	struct page *page;
-	int err;
-
-	list_for_each_entry(page, &s->pt_pages, lru) {
-		err = map_4k(s, (u64)page_address(page), page_to_phys(page),
-			     PTE_RW | PTE_NX);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 int gv_hostpt_build(struct gv_state *s)
 {
-	u64 *root;
 	unsigned int i;
 	int err;
 
-	INIT_LIST_HEAD(&s->pt_pages);
 	s->pt_levels = pgtable_l5_enabled() ? 5 : 4;
-	root = pt_alloc(s);
-	if (!root)
+	if (!pt_alloc(s, &s->host_cr3))
 		return -ENOMEM;
-	s->host_cr3 = __pa(root);
 
 	for (i = 0; i < s->nr_chunks; i++) {
 		err = map_lowmem(s, s->chunks[i].va, s->chunks[i].size,
@@ -136,26 +110,9 @@ int gv_hostpt_build(struct gv_state *s)
 	err = err ?: map_module_range(s, __gv_root_rodata_start,
 				      __gv_root_rodata_end, PTE_NX);
 	if (!err)
-		err = map_pt_pages(s);
-	if (err)
-		goto fail;
-	pr_debug("host page tables: %u pages, %u levels\n", s->nr_pt_pages,
-		 s->pt_levels);
-	return 0;
+		return 0;
 fail:
+	/* The pages stay in the arena, which goes with the pool. */
 	pr_err("cannot build host page tables: %d\n", err);
-	gv_hostpt_free(s);
 	return err;
-}
-
-void gv_hostpt_free(struct gv_state *s)
-{
-	struct page *page, *tmp;
-
-	list_for_each_entry_safe(page, tmp, &s->pt_pages, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-	}
-	s->nr_pt_pages = 0;
-	s->host_cr3 = 0;
 }

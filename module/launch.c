@@ -71,6 +71,8 @@ static int launch(struct gv_state *s, struct gv_cpu_pages *p)
 	err = gv_vmcs_setup(s, p);
 	if (err)
 		return err;
+	/* No stale translations of an earlier load's view (SDM 29.4.3.1). */
+	gv_invept(INVEPT_SINGLE_CONTEXT, s->hv->rich_eptp);
 	switch (gv_vmx_launch()) {
 	case 0:
 		return 0;

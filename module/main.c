@@ -2,8 +2,8 @@
 /*
  * greenvisor: late-launch a thin VT-x hypervisor beneath the running Linux.
  *
- * Load: check the platform (changing nothing), build the pool and the root
- * side's page tables, then launch every online CPU through a CPU-hotplug
+ * Load: check the platform (changing nothing), build the pool, the root
+ * side's page tables and the rich OS's EPT view, then launch every online CPU through a CPU-hotplug
  * state, whose rollback devirtualizes the CPUs already launched when one
  * fails. Unload: devirtualize every CPU, free the pool.
  */
@@ -162,11 +162,6 @@ static int gv_launch_all(void)
 	return 0;
 }
 
-static void gv_free_all(void)
-{
-	gv_hostpt_free(&gv);
-	gv_pool_free(&gv);
-}
 
 static int __init gv_init(void)
 {
@@ -179,8 +174,9 @@ static int __init gv_init(void)
 	err = gv_pool_alloc(&gv);
 	if (err)
 		return err;
-	gv_pool_init(&gv);
-	err = gv_hostpt_build(&gv);
+	err = gv_pool_init(&gv);
+	err = err ?: gv_hostpt_build(&gv);
+	err = err ?: gv_ept_setup(&gv);
 	if (err)
 		goto free;
 	err = gv_launch_all();
@@ -201,7 +197,7 @@ static int __init gv_init(void)
 devirt:
 	cpuhp_remove_state(gv.cpuhp_state);
 free:
-	gv_free_all();
+	gv_pool_free(&gv);
 	return err;
 }
 
@@ -217,7 +213,7 @@ static void __exit gv_exit(void)
 		pr_crit("%u CPUs still virtualized; leaking the pool\n",
 			gv_nr_virtualized());
 	else
-		gv_free_all();
+		gv_pool_free(&gv);
 	pr_info("unloaded; all CPUs devirtualized\n");
 }
 

@@ -49,7 +49,7 @@ int gv_pool_alloc(struct gv_state *s)
 {
 	unsigned int cpu;
 
-	s->max_chunks = nr_cpu_ids + 1;
+	s->max_chunks = nr_cpu_ids + 2;
 	s->chunks = kcalloc(s->max_chunks, sizeof(*s->chunks), GFP_KERNEL);
 	s->cpu_pages = kcalloc(nr_cpu_ids, sizeof(*s->cpu_pages), GFP_KERNEL);
 	if (!s->chunks || !s->cpu_pages)
@@ -58,6 +58,13 @@ int gv_pool_alloc(struct gv_state *s)
 	s->hv = pool_chunk_alloc(s, s->hv_size);
 	if (!s->hv)
 		goto nomem;
+	/* The page arena: host page tables, EPT tables, dynamic pages. */
+	s->arena_pages = gv_ept_arena_pages();
+	s->arena = pool_chunk_alloc(s, (size_t)s->arena_pages * PAGE_SIZE);
+	if (!s->arena) {
+		pr_err("cannot allocate the %u-page arena\n", s->arena_pages);
+		goto nomem;
+	}
 	/* One chunk per possible CPU, so hotplugged CPUs need nothing new. */
 	for_each_possible_cpu(cpu) {
 		s->cpu_pages[cpu] = pool_chunk_alloc(s, sizeof(struct gv_cpu_pages));
@@ -77,6 +84,7 @@ void gv_pool_free(struct gv_state *s)
 		free_pages_exact(s->chunks[s->nr_chunks].va,
 				 s->chunks[s->nr_chunks].size);
 	}
+	s->arena = NULL;
 	kfree(s->cpu_pages);
 	kfree(s->chunks);
 	s->cpu_pages = NULL;
@@ -171,14 +179,17 @@ static void init_cpu(struct gv_state *s, unsigned int cpu)
 	s->hv->cpus[cpu] = c;
 }
 
-void gv_pool_init(struct gv_state *s)
+int gv_pool_init(struct gv_state *s)
 {
 	unsigned int cpu;
 	u32 a, b, c, d;
 
+	if (gv_palloc_init(&s->hv->palloc, s->arena, __pa(s->arena),
+			   s->arena_pages))
+		return -EINVAL;
 	init_idt(s->hv->idt);
 	init_msr_bitmap(s->hv->msr_bitmap);
-	s->hv->features = GV_FEAT_VPID;
+	s->hv->features = GV_FEAT_VPID | GV_FEAT_EPT;
 	s->hv->nr_cpus = nr_cpu_ids;
 	cpuid_count(0xd, 0, &a, &b, &c, &d);
 	s->hv->xcr0_supported = ((u64)d << 32) | a;
@@ -188,4 +199,5 @@ void gv_pool_init(struct gv_state *s)
 				    FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 	for_each_possible_cpu(cpu)
 		init_cpu(s, cpu);
+	return 0;
 }

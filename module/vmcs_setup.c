@@ -203,6 +203,7 @@ static int write_controls(struct gv_state *s, struct gv_cpu_pages *p)
 	err |= gv_vmwrite(VMCS_ENTRY_CTLS, v->entry);
 	err |= gv_vmwrite(VMCS_VPID, p->cpu.vpid);
 	err |= gv_vmwrite(VMCS_MSR_BITMAP, __pa(s->hv->msr_bitmap));
+	err |= gv_vmwrite(VMCS_EPT_POINTER, s->hv->rich_eptp);
 	if (v->proc2 & PROC2_XSAVES)
 		err |= gv_vmwrite(VMCS_XSS_EXIT_BITMAP, 0);
 	err |= gv_vmwrite(VMCS_EXCEPTION_BITMAP, 0);

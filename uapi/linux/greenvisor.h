@@ -108,12 +108,34 @@
  *   Leaves VMX operation on the calling CPU and resumes the caller natively
  *   after the VMCALL with RAX = 0 and every other register, control
  *   register, descriptor table, segment and MSR as it was.
+ *
+ * GV_HC_EPT_STATS (CPL0)
+ *   out: result0 = EPT table pages of the rich view,
+ *        result1/2/3 = its 1 GiB / 2 MiB / 4 KiB leaves
+ *
+ * GV_HC_SELFTEST_CANARY (CPL0)
+ *   For protection self-tests: a pool page the rich OS must not reach.
+ *   out: result0 = its physical address, result1 = FNV-1a hash of its
+ *        contents (computed by the root side), result2..5 = the calling
+ *        CPU's last EPT violation: GPA, GVA (~0 if not valid), exit
+ *        qualification, guest RIP
+ *
+ * Protection semantics: an access of the rich OS that its EPT view does
+ * not allow (pool memory: no access; greenvisor's root text: read and
+ * execute; root rodata: read) does not happen. The CPU records it, counts it
+ * under exit reason 48 and faults the instruction: at CPL0, a not-present
+ * #PF at the linear address (CR2, error code W/I as the access), so that a
+ * fault-tolerant kernel access (copy_to_kernel_nofault() and friends)
+ * returns -EFAULT and any other one oopses the rich OS; at CPL 1-3, or
+ * without a linear address, #GP(0).
  */
 #define GV_HC_VERSION		0x0000
 #define GV_HC_EXIT_COUNTS	0x0001
 #define GV_HC_LOG_READ		0x0002
 #define GV_HC_DEVIRT		0x0003
-#define GV_HC_NR_CORE		0x0004	/* core calls are below this number */
+#define GV_HC_EPT_STATS		0x0004
+#define GV_HC_SELFTEST_CANARY	0x0005
+#define GV_HC_NR_CORE		0x0006	/* core calls are below this number */
 
 /* Exit-reason table size: basic exit reasons 0 .. GV_EXIT_REASON_MAX - 1. */
 #define GV_EXIT_REASON_MAX	80

@@ -162,7 +162,6 @@ static int gv_launch_all(void)
 	return 0;
 }
 
-
 static int __init gv_init(void)
 {
 	int err;

@@ -319,10 +319,103 @@ static void fixed_cr(struct kunit *test)
 						    c->fixed1));
 }
 
+/*
+ * Randomized checks against the specification rather than against tables:
+ * a fixed-seed xorshift generator, so that a failure repeats exactly.
+ */
+#define RANDOM_ROUNDS	4096
+
+static u64 xorshift64(u64 *state)
+{
+	u64 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+/* Sparse, dense or uniform 32-bit masks, so every rule gets exercised. */
+static u32 random_mask(u64 *state)
+{
+	u32 a = xorshift64(state), b = xorshift64(state);
+
+	switch (xorshift64(state) % 3) {
+	case 0:
+		return a & b;
+	case 1:
+		return a | b;
+	default:
+		return a;
+	}
+}
+
+static void adjust_ctl_random(struct kunit *test)
+{
+	u64 state = 0x9e3779b97f4a7c15ull;
+	int i;
+
+	for (i = 0; i < RANDOM_ROUNDS; i++) {
+		u32 may = random_mask(&state);
+		u32 must = random_mask(&state) & may;	/* as CPUs report */
+		u32 req = random_mask(&state) & random_mask(&state);
+		u32 opt = random_mask(&state);
+		u32 forb = random_mask(&state) & random_mask(&state) & ~req;
+		u64 cap = (u64)may << 32 | must;
+		u32 out, missing, want_missing;
+		int ret;
+
+		ret = gv_adjust_ctl(cap, req, opt, forb, &out, &missing);
+		want_missing = (req & ~may) | (forb & must);
+		KUNIT_ASSERT_EQ_MSG(test, missing, want_missing,
+				    "round %d cap %#llx req %#x forb %#x",
+				    i, cap, req, forb);
+		KUNIT_ASSERT_EQ_MSG(test, ret, want_missing ? -GV_EINVAL : 0,
+				    "round %d", i);
+		if (ret)
+			continue;
+		/* VM entry accepts it, and it is exactly what was asked. */
+		KUNIT_ASSERT_TRUE_MSG(test, gv_ctl_allowed(cap, out),
+				      "round %d cap %#llx out %#x",
+				      i, cap, out);
+		KUNIT_ASSERT_EQ_MSG(test, out,
+				    must | req | (opt & may & ~forb),
+				    "round %d cap %#llx req %#x opt %#x",
+				    i, cap, req, opt);
+	}
+}
+
+static void fixed_cr_random(struct kunit *test)
+{
+	u64 state = 0x2545f4914f6cdd1dull;
+	int i;
+
+	for (i = 0; i < RANDOM_ROUNDS; i++) {
+		u64 fixed1 = xorshift64(&state) | xorshift64(&state);
+		u64 fixed0 = xorshift64(&state) & xorshift64(&state) & fixed1;
+		u64 value = xorshift64(&state);
+		u64 free = fixed1 & ~fixed0;
+		u64 got = gv_fixed_cr(value, fixed0, fixed1);
+
+		/* Forced bits set, impossible bits clear, free bits kept. */
+		KUNIT_ASSERT_EQ_MSG(test, got & fixed0, fixed0, "round %d", i);
+		KUNIT_ASSERT_EQ_MSG(test, got & ~fixed1, 0ull, "round %d", i);
+		KUNIT_ASSERT_EQ_MSG(test, got & free, value & free,
+				    "round %d", i);
+		KUNIT_ASSERT_TRUE_MSG(test, gv_cr_valid(got, fixed0, fixed1),
+				      "round %d", i);
+		KUNIT_ASSERT_EQ_MSG(test, gv_cr_valid(value, fixed0, fixed1),
+				    value == got, "round %d", i);
+	}
+}
+
 static struct kunit_case gv_vmx_ctl_cases[] = {
 	KUNIT_CASE_PARAM(adjust_ctl, adjust_gen_params),
 	KUNIT_CASE_PARAM(ctl_allowed, allowed_gen_params),
 	KUNIT_CASE_PARAM(fixed_cr, cr_gen_params),
+	KUNIT_CASE(adjust_ctl_random),
+	KUNIT_CASE(fixed_cr_random),
 	{}
 };
 

@@ -31,7 +31,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(SRC) modules
 
 kunit:
-	$(MAKE) -C $(KDIR) M=$(SRC) GV_KUNIT=1 modules
+	$(SRC)/tools/kunit/build.sh
 
 hvctl:
 	$(MAKE) -C $(SRC)/userspace-tool

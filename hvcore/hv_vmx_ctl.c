@@ -22,7 +22,8 @@ int gv_adjust_ctl(u64 cap, u32 required, u32 optional, u32 forbidden,
 	u32 must = ctl_must_be_one(cap);
 	u32 may = ctl_may_be_one(cap);
 
-	*missing = (required & ~may) | (forbidden & must);
+	/* A control both required and forbidden is a caller bug: refuse it. */
+	*missing = (required & ~may) | (forbidden & must) | (required & forbidden);
 	*out = must | required | (optional & may);
 	*out &= ~(forbidden & ~must);
 	return *missing ? -GV_EINVAL : 0;

@@ -19,8 +19,9 @@
  * @forbidden: controls that must be 0 (e.g. CR3-load exiting); used to
  *            detect CPUs that force an exit greenvisor does not handle.
  * @out:      the control value (must-be-1 bits | required | allowed optional).
- * @missing:  set to the required bits the CPU cannot set, or to the
- *            forbidden bits the CPU cannot clear.
+ * @missing:  set to the required bits the CPU cannot set, the forbidden
+ *            bits the CPU cannot clear, and any bit both required and
+ *            forbidden.
  *
  * Returns 0, or -GV_EINVAL when @missing is non-zero (@out is then not
  * meaningful).

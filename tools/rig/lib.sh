@@ -249,6 +249,15 @@ gv_payload_bin() {
 	fi
 }
 
+# Copy a kernel module without its debug info (1.5 MB -> 110 KB for
+# greenvisor.ko; the guest needs only the symbols).
+gv_payload_ko() {
+	if ! strip --strip-debug -o "$2" "$1" 2>/dev/null; then
+		cp "$1" "$2"
+	fi
+	chmod 0644 "$2"
+}
+
 # gv_mkpayload OUTDIR ITEM...
 # ITEM is one of
 #   run:FILE          the payload's entry script (becomes run.sh)
@@ -259,6 +268,7 @@ gv_payload_bin() {
 #   cpuid             the gv-cpuid probe (tools/rig/guest/gv-cpuid.c)
 #   bin:FILE[=DEST]   an executable (+ its shared libraries if dynamic)
 #   FILE[=DEST]       a file or directory, copied to DEST (default: its basename)
+# Kernel modules (module, *.ko files) are copied without debug info.
 # DEST is relative to /payload in the guest.  OUTDIR is created (emptied first).
 gv_mkpayload() {
 	local out=${1:-} item src dest ko found
@@ -277,7 +287,7 @@ gv_mkpayload() {
 			found=0
 			for ko in "$GV_ROOT"/greenvisor.ko "$GV_ROOT"/greenvisor-*.ko "$GV_ROOT"/hypapps/*.ko; do
 				[[ -f $ko ]] || continue
-				install -m 0644 "$ko" "$out/${ko##*/}"
+				gv_payload_ko "$ko" "$out/${ko##*/}"
 				found=1
 			done
 			((found)) || gv_msg "warning: greenvisor.ko not built (run 'make modules'); payload has no module"
@@ -316,7 +326,11 @@ gv_mkpayload() {
 			fi
 			[[ -e $src ]] || gv_die "payload item $src not found"
 			mkdir -p "$(dirname "$out/$dest")"
-			cp -a "$src" "$out/$dest"
+			if [[ -f $src && $src == *.ko ]]; then
+				gv_payload_ko "$src" "$out/$dest"
+			else
+				cp -a "$src" "$out/$dest"
+			fi
 			;;
 		esac
 	done

@@ -11,7 +11,7 @@
 #   - CPUID(0x40000000) and GV_HC_VERSION vmcall round trips in TSC ticks,
 #     per CPU, min and median of N repeats, natively (before loading) and
 #     under greenvisor, with a non-exiting "nop" sample as the baseline;
-#   - exits per second per CPU at idle (two `hvctl -j cpu show` samples);
+#   - exits per second per CPU at idle (two `hvctl -j stats` samples);
 #   - load (launch on every CPU) and unload times in guest seconds.
 # Env: GV_BENCH_CPUS (2), GV_BENCH_MODEL (haswell), GV_BENCH_REPEATS (2000),
 # GV_BENCH_IDLE (10 guest seconds), GV_BENCH_APPEND (extra kernel args).
@@ -68,7 +68,7 @@ function kv(s,   n, i, a, p) {
 		if (!(k in seen)) { seen[k] = 1; rows[++nr] = k }
 		mn[k] = v["min"]; md[k] = v["median"]; net[k] = v["net"]
 	} else if (v["phase"] == "idle") {
-		idle = idle sprintf("  cpu%-3s %10s exits in %6s s  = %8s exits/s\n", v["cpu"], v["exits"], v["secs"], v["per_sec"])
+		idle = idle sprintf("  cpu%-3s %6s exits in %6s s = %5s/s  (CPUID %s, VMCALL %s, other %s); %s more than sampling alone\n", v["cpu"], v["exits"], v["secs"], v["per_sec"], v["cpuid"], v["vmcall"], v["other"], v["net"])
 	} else if (v["phase"] == "load" || v["phase"] == "unload") {
 		lat = lat sprintf("  %-7s %s s (guest clock)\n", v["phase"], v["secs"])
 	}
@@ -80,7 +80,7 @@ END {
 		split(rows[i], r, " ")
 		printf "  %-7s cpu%-2s %-9s %9s %9s %9s\n", r[1], r[2], r[3], mn[rows[i]], md[rows[i]], net[rows[i]]
 	}
-	if (idle != "") printf "\nExits per second at idle (per CPU):\n%s", idle
+	if (idle != "") printf "\nExits at idle, per CPU (upper bound: includes the sampling):\n%s", idle
 	if (lat != "") printf "\nLoad / unload:\n%s", lat
 	if (errs != "") printf "\nNot measured:\n%s", errs
 }' "$OUT/results.txt"

@@ -11,7 +11,7 @@
 #   GVB: phase=native|loaded cpu=N test=nop|cpuid_hv|vmcall n=.. min=.. median=.. net=..
 #   GVB: phase=load secs=S          insmod (launch on every CPU), guest seconds
 #   GVB: phase=unload secs=S        rmmod (devirtualize every CPU)
-#   GVB: phase=idle cpu=N exits=E secs=S per_sec=R
+#   GVB: phase=idle cpu=N exits=E cpuid=C vmcall=V other=O net=X secs=S per_sec=R
 # Guest seconds are the guest's own clock (/proc/uptime, 10 ms resolution).
 set -eu
 
@@ -28,14 +28,21 @@ bench() {
 	gv_bench -r "$REPEATS" | sed -n "s/^GVB: /GVB: phase=$1 /p"
 }
 
-# exits_total CPU < JSON: one CPU's total exit count in `hvctl -j cpu show`.
-exits_total() {
-	tr -d ' \n\t' | sed 's/{/\n{/g' | awk -v cpu="$1" '
+# exits CPU REASON|total < `hvctl -j stats`: one CPU's count of one exit
+# reason, or its total.
+exits() {
+	tr -d ' \n\t' | sed 's/{/\n{/g' | awk -v cpu="$1" -v why="$2" '
 		function num(k) {
 			if (!match($0, "\"" k "\":[0-9]+")) return -1
 			return substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0
 		}
-		/^[{]"cpu":/ && num("cpu") == cpu { print num("exits_total"); exit }'
+		/^[{]"cpu":/ {
+			cur = num("cpu")
+			if (cur == cpu && why == "total") { print num("exits_total"); exit }
+			next
+		}
+		cur == cpu && num("reason") == why { n = num("count") }
+		END { if (why != "total") print n + 0 }'
 }
 
 echo "GVB: info kernel=$(uname -r) cpus=$(nproc) repeats=$REPEATS"
@@ -51,24 +58,40 @@ echo "GVB: phase=load secs=$(secs $((t1 - t0)))"
 
 bench loaded
 
-if command -v hvctl >/dev/null 2>&1 && s0=$(hvctl -j cpu show 2>&1); then
+# Idle: three `hvctl -j stats` samples. s0 -> s1 has only the sampling
+# itself in between (the uptime reads and hvctl: every static program
+# started runs glibc's CPUID probing, and hvctl reads the counters by
+# vmcall); s1 -> s2 has the same plus `sleep IDLE_SECS`. "exits" is the raw
+# s1 -> s2 delta, "net" that minus the s0 -> s1 one.
+# delta FROM TO CPU REASON|total
+delta() {
+	echo $(($(echo "$2" | exits "$3" "$4") - $(echo "$1" | exits "$3" "$4")))
+}
+
+if command -v hvctl >/dev/null 2>&1 && s0=$(hvctl -j stats 2>&1); then
+	a=$(uptime_cs)
+	b=$(uptime_cs)
+	s1=$(hvctl -j stats)
 	a=$(uptime_cs)
 	sleep "$IDLE_SECS"
-	s1=$(hvctl -j cpu show)
 	b=$(uptime_cs)
+	s2=$(hvctl -j stats)
+	d=$((b - a))
+	[ $d -gt 0 ] || d=1
 	cpu=0
 	while [ $cpu -lt "$(nproc)" ]; do
-		e0=$(echo "$s0" | exits_total $cpu)
-		e1=$(echo "$s1" | exits_total $cpu)
-		if [ "${e0:--1}" -ge 0 ] && [ "${e1:--1}" -ge 0 ]; then
-			echo "GVB: phase=idle cpu=$cpu exits=$((e1 - e0)) secs=$(secs $((b - a))) per_sec=$(((e1 - e0) * 100 / (b - a)))"
+		if [ "$(echo "$s2" | exits $cpu total)" -ge 0 ]; then
+			e=$(delta "$s1" "$s2" $cpu total)
+			c=$(delta "$s1" "$s2" $cpu 10)
+			v=$(delta "$s1" "$s2" $cpu 18)
+			n=$((e - $(delta "$s0" "$s1" $cpu total)))
+			echo "GVB: phase=idle cpu=$cpu exits=$e cpuid=$c vmcall=$v other=$((e - c - v)) net=$n secs=$(secs $d) per_sec=$((e * 100 / d))"
 		else
-			echo "GVB: error no exits_total for cpu$cpu in hvctl -j cpu show"
+			echo "GVB: error no exits_total for cpu$cpu in hvctl -j stats"
 		fi
 		cpu=$((cpu + 1))
 	done
-	echo "$s1" | head -c 3000
-	echo
+	hvctl stats
 else
 	echo "GVB: error hvctl missing or failing: idle exit rate not measured"
 fi

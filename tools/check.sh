@@ -33,7 +33,6 @@ final_results=$GV_RESULTS
 GV_RESULTS=$(dirname "$final_results")/.check.$$.txt
 export GV_RESULTS
 mkdir -p "$logs"
-rm -f "$logs"/*.log
 : >"$GV_RESULTS"
 trap 'rm -f "$GV_RESULTS"' EXIT
 
@@ -100,7 +99,7 @@ for s in "${stages[@]}"; do
 	fi
 	if ((nfail > 0 && !verbose)); then
 		printf -- '--- last lines of %s:\n' "${log#"$GV_ROOT"/}"
-		tail -n "${GV_LOG_TAIL:-25}" "$log" | sed 's/^/    /'
+		tail -n "${GV_LOG_TAIL:-$([[ ${CI:-} == true ]] && echo 80 || echo 25)}" "$log" | sed 's/^/    /'
 	fi
 	printf -- '--- %s: %ds, %d result(s), %d failed\n' "$name" "$dt" "$recorded" "$nfail"
 	times+=("$(printf '%6ds  %s' "$dt" "$name")")

@@ -7,3 +7,5 @@
 #include "../../hvcore/hv_vmx_ctl.c"
 #include "../../hvcore/hv_cpuid.c"
 #include "../../hvcore/hv_xcr.c"
+#include "../../ept/ept_mtrr.c"
+#include "../../ept/ept_table.c"

@@ -9,5 +9,7 @@ extern struct kunit_suite gv_vmx_ctl_suite;
 extern struct kunit_suite gv_cpuid_suite;
 extern struct kunit_suite gv_xcr_suite;
 extern struct kunit_suite gv_kunit_canary_suite;
+extern struct kunit_suite gv_ept_mtrr_suite;
+extern struct kunit_suite gv_ept_table_suite;
 
 #endif /* GV_KUNIT_H */

@@ -34,6 +34,8 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_vmx_ctl_suite,
 	&gv_cpuid_suite,
 	&gv_xcr_suite,
+	&gv_ept_mtrr_suite,
+	&gv_ept_table_suite,
 };
 
 static struct kunit_suite *gv_canary_suites[] = {

@@ -101,7 +101,10 @@ struct gv_mtrr_state {
  * gv_mtrr_init - start a state with MTRRs disabled (UC everywhere).
  * @s:         the state.
  * @cap:       IA32_MTRRCAP as read from the CPU (it is read-only).
- * @phys_bits: MAXPHYADDR.
+ * @phys_bits: MAXPHYADDR as CPUID 0x80000008 EAX[7:0] reports it: not
+ *             the EPT width (which stops at 48) and not Linux's
+ *             x86_phys_bits when TME-MK key-ID bits reduce it, or the
+ *             CPU's PHYSMASK values will be refused as reserved bits.
  *
  * Every other MSR reads 0 afterwards; the caller then loads the CPU's values
  * with gv_mtrr_set_msr().

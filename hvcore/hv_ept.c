@@ -61,10 +61,31 @@ static void inject_blocked_access_fault(u64 qual, u64 gva)
 	gv_inject_exception(VECTOR_PF, true, err);
 }
 
+/*
+ * A violation on an access the view allows now comes from translations or
+ * paging-structure caches older than a change (e.g. a table unlinked but
+ * not yet flushed here): flush and retry instead of faulting the guest.
+ */
+static bool violation_is_stale(struct gv_cpu *c, u64 qual)
+{
+	struct gv_ept_leaf leaf;
+	bool stale;
+
+	gv_spin_lock(&c->hv->ept_lock);
+	stale = !gv_ept_lookup(&c->hv->rich, gv_vmread(VMCS_GUEST_PHYS_ADDR), &leaf) &&
+		(leaf.perm & (qual & GV_EPT_RWX)) == (qual & GV_EPT_RWX);
+	gv_spin_unlock(&c->hv->ept_lock);
+	if (stale)
+		gv_invept(INVEPT_SINGLE_CONTEXT, c->hv->rich_eptp);
+	return stale;
+}
+
 void gv_handle_ept_violation(struct gv_cpu *c)
 {
 	u64 qual = gv_vmread(VMCS_EXIT_QUALIFICATION);
 
+	if (violation_is_stale(c, qual))
+		return;
 	record_violation(c, qual);
 	if (ept_log_wanted(c, EXIT_REASON_EPT_VIOLATION))
 		gv_log("cpu%u: EPT violation gpa=%llx gva=%llx %c%c%c rip=%llx: blocked",
@@ -123,5 +144,82 @@ long gv_hc_selftest_canary(struct gv_cpu *c, struct gv_regs *regs)
 	regs->r10 = c->last_violation.gva;
 	regs->r8 = c->last_violation.qualification;
 	regs->r9 = c->last_violation.rip;
+	return GV_OK;
+}
+
+/* Stats of an operation that needs every CPU to flush: bump the generation. */
+static void request_flush_all(struct gv_hv *hv)
+{
+	struct gv_ept_stats st;
+
+	if (!gv_ept_flush_needed(&hv->rich))
+		return;
+	WRITE_ONCE(hv->ept_gen, hv->ept_gen + 1);
+	gv_ept_get_stats(&hv->rich, &st);
+	/* Unlinked tables may be cached elsewhere until every CPU flushed. */
+	if (!st.pending_free)
+		gv_ept_flush_done(&hv->rich);
+}
+
+/* Before VM entry: flush the rich view if it changed since our last flush. */
+void gv_ept_flush_if_stale(struct gv_cpu *c)
+{
+	u64 gen = READ_ONCE(c->hv->ept_gen);
+
+	if (c->ept_gen_seen == gen)
+		return;
+	gv_invept(INVEPT_SINGLE_CONTEXT, c->hv->rich_eptp);
+	c->ept_gen_seen = gen;
+}
+
+/*
+ * WRMSR to an MTRR: check it as the CPU would, write it, and re-type the
+ * identity view (SDM 11.11.8: Linux writes the MTRRs on every CPU in a
+ * rendezvous, so each CPU exits here and flushes at its next entry).
+ * Returns false if @msr is not an MTRR.
+ */
+bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val)
+{
+	struct gv_hv *hv = c->hv;
+	u64 old = 0;
+	int err;
+
+	if (!gv_mtrr_is_msr(&hv->mtrr, msr))
+		return false;
+	gv_spin_lock(&hv->ept_lock);
+	gv_mtrr_get_msr(&hv->mtrr, msr, &old);
+	err = gv_mtrr_set_msr(&hv->mtrr, msr, val);
+	if (!err && gv_wrmsr_safe(msr, val)) {
+		gv_mtrr_set_msr(&hv->mtrr, msr, old);
+		err = -GV_EINVAL;
+	}
+	if (!err && old != val &&
+	    gv_ept_sync_mtrr(&hv->rich, &hv->mtrr, 0, hv->rich_limit))
+		gv_log("cpu%u: out of arena pages re-typing EPT for MTRR %x",
+		       c->cpu, msr);
+	request_flush_all(hv);
+	gv_spin_unlock(&hv->ept_lock);
+	if (err)
+		gv_inject_exception(VECTOR_GP, true, 0);
+	else
+		gv_skip_instruction();
+	return true;
+}
+
+/* GV_HC_EPT_QUERY: how the rich view maps one guest-physical address. */
+long gv_hc_ept_query(struct gv_cpu *c, struct gv_regs *regs)
+{
+	struct gv_ept_leaf leaf;
+	int err;
+
+	gv_spin_lock(&c->hv->ept_lock);
+	err = gv_ept_lookup(&c->hv->rich, regs->rdi, &leaf);
+	gv_spin_unlock(&c->hv->ept_lock);
+	if (err)
+		return err;
+	regs->rdi = leaf.hpa + (regs->rdi - leaf.gpa);
+	regs->rsi = leaf.size;
+	regs->rdx = leaf.perm;
+	regs->r10 = leaf.mt;
 	return GV_OK;
 }

@@ -148,6 +148,8 @@ static void handle_wrmsr(struct gv_cpu *c, struct gv_regs *regs)
 	u32 msr = (u32)regs->rcx;
 	u64 val = (regs->rdx << 32) | (u32)regs->rax;
 
+	if (gv_handle_mtrr_write(c, msr, val))
+		return;
 	/* IA32_FEATURE_CONTROL is locked; VMX MSRs are read-only. */
 	if (msr == MSR_FEATURE_CONTROL || is_vmx_msr(msr) ||
 	    gv_wrmsr_safe(msr, val)) {
@@ -318,6 +320,7 @@ struct gv_devirt *gv_handle_exit(struct gv_regs *regs)
 		c->devirt_requested = 0;
 		return &c->devirt;
 	}
+	gv_ept_flush_if_stale(c);
 	reinject_nmi(c);
 	return NULL;
 }

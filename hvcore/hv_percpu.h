@@ -111,6 +111,7 @@ struct gv_cpu {
 	u8 devirt_requested;
 	u8 nmi_pending;
 	u8 first_exit_seen;
+	u64 ept_gen_seen;	/* last hv->ept_gen this CPU flushed */
 	u64 launch_fail_rip;	/* where an entry failure resumes Linux */
 	u32 entry_fail_reason;	/* set when VM entry failed at launch */
 	u32 entry_fail_qual;
@@ -153,6 +154,8 @@ struct gv_hv {
 	struct gv_mtrr_state mtrr;	/* the MTRRs the rich view follows */
 	struct gv_ept_view rich;	/* the rich OS's identity view */
 	u64 rich_eptp;
+	u64 rich_limit;		/* the identity map covers [0, rich_limit) */
+	u64 ept_gen;		/* bumped when CPUs must flush the rich view */
 	u64 canary_pa;		/* pool page for protection self-tests */
 	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
 };

@@ -47,6 +47,9 @@ void gv_handle_ept_violation(struct gv_cpu *c);
 void gv_handle_ept_misconfig(struct gv_cpu *c);
 long gv_hc_ept_stats(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_selftest_canary(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_ept_query(struct gv_cpu *c, struct gv_regs *regs);
+bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val);
+void gv_ept_flush_if_stale(struct gv_cpu *c);
 
 /* hv_vmcall.c */
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);

@@ -85,6 +85,7 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_DEVIRT]		= { GV_HC_CPL0,	hc_devirt },
 	[GV_HC_EPT_STATS]	= { GV_HC_CPL0,	gv_hc_ept_stats },
 	[GV_HC_SELFTEST_CANARY]	= { GV_HC_CPL0,	gv_hc_selftest_canary },
+	[GV_HC_EPT_QUERY]	= { GV_HC_CPL0,	gv_hc_ept_query },
 };
 
 /*

@@ -76,9 +76,14 @@ static const u32 gv_mtrr_fixed_msrs[] = {
 	0x250, 0x258, 0x259, 0x268, 0x269, 0x26a, 0x26b, 0x26c, 0x26d, 0x26e, 0x26f,
 };
 
-/* The MTRRs as the CPU has them now (SDM 11.11). */
-static int read_mtrrs(struct gv_mtrr_state *m, unsigned int phys_bits)
+/*
+ * The MTRRs as the CPU has them now (SDM 11.11), checked against the CPU's
+ * own MAXPHYADDR (CPUID 0x80000008), which may exceed the EPT width or
+ * what Linux reports (TME-MK steals address bits).
+ */
+static int read_mtrrs(struct gv_mtrr_state *m)
 {
+	unsigned int phys_bits = cpuid_eax(0x80000008) & 0xff;
 	u64 cap = 0, val;
 	unsigned int i, vcnt;
 	int err;
@@ -167,13 +172,15 @@ int gv_ept_setup(struct gv_state *s)
 	int err;
 
 	err = make_canary(s);
-	err = err ?: read_mtrrs(&hv->mtrr, s->vmx.phys_bits);
+	err = err ?: read_mtrrs(&hv->mtrr);
 	err = err ?: gv_ept_init(&hv->rich, &ops, s->vmx.phys_bits,
 				 s->vmx.ept_flags);
 	if (err)
 		goto fail;
-	err = gv_ept_build_identity(&hv->rich, &hv->mtrr,
-				    identity_limit(&s->vmx), GV_EPT_RWX);
+	gv_msr_bitmap_add_mtrrs(s);
+	hv->rich_limit = identity_limit(&s->vmx);
+	err = gv_ept_build_identity(&hv->rich, &hv->mtrr, hv->rich_limit,
+				    GV_EPT_RWX);
 	err = err ?: protect_hypervisor(s);
 	if (err)
 		goto fail;

@@ -51,6 +51,7 @@ int gv_check_no_other_vmx_user(void);
 /* pool.c */
 int gv_pool_alloc(struct gv_state *s);
 int gv_pool_init(struct gv_state *s);
+void gv_msr_bitmap_add_mtrrs(struct gv_state *s);
 void gv_pool_free(struct gv_state *s);
 
 /* hostpt.c: the root side's own page tables. */

@@ -117,13 +117,14 @@ static void init_idt(u8 *idt)
 	set_idt_gate(idt, VECTOR_MC, gv_exc_stubs[VECTOR_MC], 1);
 }
 
-static void msr_bitmap_intercept(u8 *bitmap, u32 msr)
+static void msr_bitmap_intercept(u8 *bitmap, u32 msr, bool reads)
 {
 	/* Read bitmaps at 0/1024, write bitmaps at 2048/3072 (SDM 25.6.9). */
 	unsigned int base = (msr & 0xc0000000) ? 1024 : 0;
 	unsigned int bit = msr & 0x1fff;
 
-	bitmap[base + bit / 8] |= 1u << (bit % 8);
+	if (reads)
+		bitmap[base + bit / 8] |= 1u << (bit % 8);
 	bitmap[2048 + base + bit / 8] |= 1u << (bit % 8);
 }
 
@@ -135,9 +136,20 @@ static void init_msr_bitmap(u8 *bitmap)
 {
 	u32 msr;
 
-	msr_bitmap_intercept(bitmap, MSR_FEATURE_CONTROL);
+	msr_bitmap_intercept(bitmap, MSR_FEATURE_CONTROL, true);
 	for (msr = MSR_VMX_FIRST; msr <= MSR_VMX_LAST; msr++)
-		msr_bitmap_intercept(bitmap, msr);
+		msr_bitmap_intercept(bitmap, msr, true);
+}
+
+/* MTRR writes re-type the EPT views (reads pass through). */
+void gv_msr_bitmap_add_mtrrs(struct gv_state *s)
+{
+	u32 msr;
+
+	for (msr = GV_MSR_MTRR_PHYSBASE0; msr <= GV_MSR_MTRR_DEF_TYPE; msr++) {
+		if (gv_mtrr_is_msr(&s->hv->mtrr, msr))
+			msr_bitmap_intercept(s->hv->msr_bitmap, msr, false);
+	}
 }
 
 static void init_gdt_tss(struct gv_cpu_pages *p)

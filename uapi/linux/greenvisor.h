@@ -120,6 +120,16 @@
  *        CPU's last EPT violation: GPA, GVA (~0 if not valid), exit
  *        qualification, guest RIP
  *
+ * GV_HC_EPT_QUERY (CPL0)
+ *   How the rich view maps a guest-physical address.
+ *   in:  arg0 = guest-physical address
+ *   out: result0 = host-physical address, result1 = leaf size (4 KiB,
+ *        2 MiB, 1 GiB), result2 = permissions (bit 0 read, 1 write,
+ *        2 execute), result3 = memory type (SDM encoding: 0 UC, 1 WC,
+ *        4 WT, 5 WP, 6 WB; bit 3 set when the guest PAT is ignored)
+ *   err: -GV_ENOENT when not mapped (e.g. hypervisor memory), -GV_ERANGE
+ *        beyond the guest-physical width
+ *
  * Protection semantics: an access of the rich OS that its EPT view does
  * not allow (pool memory: no access; greenvisor's root text: read and
  * execute; root rodata: read) does not happen. The CPU records it, counts it
@@ -135,7 +145,8 @@
 #define GV_HC_DEVIRT		0x0003
 #define GV_HC_EPT_STATS		0x0004
 #define GV_HC_SELFTEST_CANARY	0x0005
-#define GV_HC_NR_CORE		0x0006	/* core calls are below this number */
+#define GV_HC_EPT_QUERY		0x0006
+#define GV_HC_NR_CORE		0x0007	/* core calls are below this number */
 
 /* Exit-reason table size: basic exit reasons 0 .. GV_EXIT_REASON_MAX - 1. */
 #define GV_EXIT_REASON_MAX	80

@@ -29,6 +29,13 @@ static unsigned long linux_text;
 module_param(linux_text, ulong, 0400);
 MODULE_PARM_DESC(linux_text, "address of a Linux-side text symbol (gv_hc_version)");
 
+static unsigned long long check_pa;
+module_param(check_pa, ullong, 0400);
+MODULE_PARM_DESC(check_pa, "only check the EPT memory type of this address");
+static unsigned long long check_mt;
+module_param(check_mt, ullong, 0400);
+MODULE_PARM_DESC(check_mt, "the memory type check_pa must have (0 UC, 6 WB)");
+
 static unsigned int test_nr;
 static unsigned int failures;
 
@@ -171,20 +178,81 @@ static void test_text(void)
 	       "linux_side_text_writable");
 }
 
+struct ept_map {
+	u64 hpa, size, perm, mt;
+};
+
+static long ept_query(u64 gpa, struct ept_map *m)
+{
+	unsigned long r[6] = { gpa };
+	long ret = vmcall6(GV_HC_EPT_QUERY, r);
+
+	m->hpa = r[0];
+	m->size = r[1];
+	m->perm = r[2];
+	m->mt = r[3] & 7;
+	return ret;
+}
+
+#define MT_UC	0
+#define MT_WB	6
+
+static void test_ept_query(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct canary cn;
+	struct ept_map m;
+	long ret;
+
+	ret = page ? ept_query(page_to_phys(page), &m) : -1;
+	result(!ret && m.hpa == page_to_phys(page) && m.perm == 7 && m.mt == MT_WB,
+	       "ept_query_ram_identity_rwx_wb");
+	if (page)
+		__free_page(page);
+	read_canary(&cn);
+	result(ept_query(cn.pa, &m) == -GV_ENOENT, "ept_query_pool_absent");
+	if (!root_text) {
+		pr_info("ok %u ept_query_root_text_rx # SKIP no address given\n", ++test_nr);
+		return;
+	}
+	ret = ept_query(page_to_phys(vmalloc_to_page((void *)root_text)), &m);
+	result(!ret && m.perm == 5 && m.size == PAGE_SIZE, "ept_query_root_text_rx");
+}
+
+/*
+ * check_pa/check_mt mode: after the rich OS changed an MTRR (the suite
+ * writes /proc/mtrr, which Linux applies on every CPU), the EPT type of
+ * check_pa must be check_mt.
+ */
+static void test_mt(void)
+{
+	struct ept_map m;
+	char name[64];
+
+	snprintf(name, sizeof(name), "ept_type_%llu_at_%llx", check_mt, check_pa);
+	result(!ept_query(check_pa, &m) && m.mt == check_mt && m.perm == 7, name);
+}
+
 static int __init gv_protect_test_init(void)
 {
+	unsigned int n = check_pa ? 1 : 12;
 	u32 a, b, c, d;
 
 	pr_info("TAP version 13\n");
-	pr_info("1..9\n");
+	pr_info("1..%u\n", n);
 	cpuid(GV_CPUID_LEAF_SIGNATURE, &a, &b, &c, &d);
 	if (b != GV_CPUID_SIG_EBX || c != GV_CPUID_SIG_ECX || d != GV_CPUID_SIG_EDX) {
-		for (a = 1; a <= 9; a++)
+		for (a = 1; a <= n; a++)
 			pr_info("ok %u protection # SKIP greenvisor not loaded\n", a);
+		return 0;
+	}
+	if (check_pa) {
+		test_mt();
 		return 0;
 	}
 	test_pool();
 	test_text();
+	test_ept_query();
 	pr_info("# %u failures\n", failures);
 	return 0;
 }

@@ -38,7 +38,7 @@ mkdir -p "$OUT"
 KVM_WARN_ERE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kvm/vmx/vmx\.c:[0-9]+ '
 # Bochs's skylake_x model makes 6.1 WARN at boot in fpu__init_system_xstate
 # (an emulation quirk, RIGS.md); the suite itself ignores boot-time lines.
-XSTATE_WARN_ERE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kernel/fpu/xstate\.c:[0-9]+ '
+XSTATE_WARN_ERE=$GV_WARN_BOCHS_SKYLAKE_XSTATE
 
 # 1. Build: the selftests, hvctl (optional: its tests skip without it) and
 # the module if `make` has not built it.

@@ -51,7 +51,7 @@ check: deps
 
 bench: deps
 	$(MAKE) all
-	$(SRC)/tools/bench.sh
+	$(SRC)/tools/rig/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(SRC) clean

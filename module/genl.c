@@ -2,8 +2,9 @@
 /*
  * greenvisor generic-netlink control plane (Linux side).
  *
- * The "greenvisor" family answers hvctl: hypervisor status, per-CPU state
- * and per-CPU exit counters. The layout is defined in
+ * The "greenvisor" family answers hvctl: hypervisor status, per-CPU state,
+ * per-CPU exit counters and the rich OS's EPT view (its size, and how it
+ * maps one guest-physical address). The layout is defined in
  * uapi/linux/greenvisor_nl.h and documented in docs/netlink.md.
  *
  * Rules kept here:
@@ -40,6 +41,19 @@ static const struct nla_policy gv_status_policy[GV_ATTR_MAX + 1] = {
 /* GV_CMD_GET_CPU: only GV_ATTR_CPU_ID; NLA_UNSPEC entries are rejected. */
 static const struct nla_policy gv_cpu_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_CPU_ID] = { .type = NLA_U32 },
+};
+
+/* GV_CMD_GET_EPT takes no attributes at all. */
+static const struct nla_policy gv_ept_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_GET_EPT takes no attributes",
+	},
+};
+
+/* GV_CMD_EPT_QUERY: only GV_ATTR_GPA; NLA_UNSPEC entries are rejected. */
+static const struct nla_policy gv_ept_query_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_GPA] = { .type = NLA_U64 },
 };
 
 /* Index into gv_genl_mcgrps[]. */
@@ -92,6 +106,34 @@ static int gv_genl_exit_counts(unsigned int cpu,
 
 	if (gv_cpu_is_virtualized(get_cpu()))
 		err = gv_hc_exit_counts(cpu, counts);
+	put_cpu();
+	return err;
+}
+
+/* GV_HC_EPT_STATS on the current CPU; -ENODEV if it is not virtualized. */
+static int gv_genl_ept_stats(struct gv_ept_stats_out *st)
+{
+	int err = -ENODEV;
+
+	if (gv_cpu_is_virtualized(get_cpu()))
+		err = gv_hc_ept_stats_read(st);
+	put_cpu();
+	return err;
+}
+
+struct gv_ept_map {
+	u64 gpa, hpa, size;
+	u32 perm, mt;
+};
+
+/* GV_HC_EPT_QUERY on the current CPU; -ENODEV if it is not virtualized. */
+static int gv_genl_ept_query(struct gv_ept_map *m)
+{
+	int err = -ENODEV;
+
+	if (gv_cpu_is_virtualized(get_cpu()))
+		err = gv_hc_ept_query_gpa(m->gpa, &m->hpa, &m->size, &m->perm,
+					  &m->mt);
 	put_cpu();
 	return err;
 }
@@ -313,6 +355,127 @@ static int gv_genl_dump_cpu(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ? err : skb->len;
 }
 
+/*
+ * Reply with one nest filled by @put. Returns -EMSGSIZE, without an extack
+ * message, when the reply does not fit: the caller names its reply.
+ */
+static int gv_genl_reply_nest(struct genl_info *info, u8 cmd, int nest_type,
+			      int (*put)(struct sk_buff *msg, const void *arg),
+			      const void *arg)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "greenvisor: out of memory");
+		return -ENOMEM;
+	}
+	hdr = genlmsg_put_reply(msg, info, &gv_genl_family, 0, cmd);
+	if (!hdr)
+		goto too_big;
+	nest = nla_nest_start(msg, nest_type);
+	if (!nest || put(msg, arg))
+		goto too_big;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int gv_genl_put_ept(struct sk_buff *msg, const void *arg)
+{
+	const struct gv_ept_stats_out *st = arg;
+
+	return nla_put_u64_64bit(msg, GV_EPT_ATTR_TABLES, st->tables,
+				 GV_EPT_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_ATTR_LEAVES_1G, st->leaves_1g,
+				 GV_EPT_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_ATTR_LEAVES_2M, st->leaves_2m,
+				 GV_EPT_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_ATTR_LEAVES_4K, st->leaves_4k,
+				 GV_EPT_ATTR_PAD);
+}
+
+static int gv_genl_get_ept(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gv_ept_stats_out st;
+	int err;
+
+	err = gv_genl_ept_stats(&st);
+	if (err == -ENODEV) {
+		GENL_SET_ERR_MSG(info,
+				 "greenvisor: the serving CPU is not virtualized");
+		return err;
+	}
+	if (err) {
+		GENL_SET_ERR_MSG(info, "greenvisor: EPT stats hypercall failed");
+		return err;
+	}
+	err = gv_genl_reply_nest(info, GV_CMD_GET_EPT, GV_ATTR_EPT,
+				 gv_genl_put_ept, &st);
+	if (err == -EMSGSIZE)
+		GENL_SET_ERR_MSG(info, "greenvisor: EPT reply too large");
+	return err;
+}
+
+static int gv_genl_put_ept_map(struct sk_buff *msg, const void *arg)
+{
+	const struct gv_ept_map *m = arg;
+
+	return nla_put_u64_64bit(msg, GV_EPT_MAP_ATTR_GPA, m->gpa,
+				 GV_EPT_MAP_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_MAP_ATTR_HPA, m->hpa,
+				 GV_EPT_MAP_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_MAP_ATTR_SIZE, m->size,
+				 GV_EPT_MAP_ATTR_PAD) ||
+	       nla_put_u32(msg, GV_EPT_MAP_ATTR_PERM, m->perm) ||
+	       nla_put_u32(msg, GV_EPT_MAP_ATTR_MEMTYPE, m->mt);
+}
+
+static int gv_genl_ept_query_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[GV_ATTR_GPA];
+	struct gv_ept_map m = { };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GV_ATTR_GPA)) {
+		GENL_SET_ERR_MSG(info,
+				 "GV_ATTR_GPA (guest-physical address) is required");
+		return -EINVAL;
+	}
+	m.gpa = nla_get_u64(attr);
+	err = gv_genl_ept_query(&m);
+	switch (err) {
+	case 0:
+		break;
+	case -ERANGE:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "GPA beyond the guest-physical width");
+		return err;
+	case -ENOENT:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "GPA not mapped in the rich view (hypervisor memory)");
+		return err;
+	case -ENODEV:
+		GENL_SET_ERR_MSG(info,
+				 "greenvisor: the serving CPU is not virtualized");
+		return err;
+	default:
+		GENL_SET_ERR_MSG(info, "greenvisor: EPT query hypercall failed");
+		return err;
+	}
+	err = gv_genl_reply_nest(info, GV_CMD_EPT_QUERY, GV_ATTR_EPT_MAP,
+				 gv_genl_put_ept_map, &m);
+	if (err == -EMSGSIZE)
+		GENL_SET_ERR_MSG(info, "greenvisor: EPT query reply too large");
+	return err;
+}
+
 static const struct genl_ops gv_genl_ops[] = {
 	{
 		.cmd = GV_CMD_GET_STATUS,
@@ -328,6 +491,20 @@ static const struct genl_ops gv_genl_ops[] = {
 		.maxattr = ARRAY_SIZE(gv_cpu_policy) - 1,
 		.doit = gv_genl_get_cpu,
 		.dumpit = gv_genl_dump_cpu,
+	},
+	{
+		.cmd = GV_CMD_GET_EPT,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_ept_policy,
+		.maxattr = ARRAY_SIZE(gv_ept_policy) - 1,
+		.doit = gv_genl_get_ept,
+	},
+	{
+		.cmd = GV_CMD_EPT_QUERY,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_ept_query_policy,
+		.maxattr = ARRAY_SIZE(gv_ept_query_policy) - 1,
+		.doit = gv_genl_ept_query_doit,
 	},
 };
 

@@ -21,6 +21,21 @@ unsigned int gv_nr_virtualized(void);
 int gv_hc_version(u32 *abi, u32 *cpu, u32 *features);
 int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX]);
 
+/* GV_HC_EPT_STATS results: the rich view's table pages and leaves. */
+struct gv_ept_stats_out {
+	u64 tables;
+	u64 leaves_1g;
+	u64 leaves_2m;
+	u64 leaves_4k;
+};
+
+/*
+ * The root side's own handlers are called gv_hc_ept_stats() and
+ * gv_hc_ept_query() (hvcore/hv_ept.c, same module), hence these names.
+ */
+int gv_hc_ept_stats_read(struct gv_ept_stats_out *st);
+int gv_hc_ept_query_gpa(u64 gpa, u64 *hpa, u64 *size, u32 *perm, u32 *mt);
+
 /* genl.c: the generic-netlink control plane. */
 int gv_genl_init(void);
 void gv_genl_exit(void);

@@ -55,6 +55,40 @@ int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX])
 	return 0;
 }
 
+int gv_hc_ept_stats_read(struct gv_ept_stats_out *st)
+{
+	struct gv_hc_args io = { };
+	long ret = gv_vmcall(GV_HC_EPT_STATS, &io);
+
+	if (ret)
+		return ret;
+	st->tables = io.a[0];
+	st->leaves_1g = io.a[1];
+	st->leaves_2m = io.a[2];
+	st->leaves_4k = io.a[3];
+	return 0;
+}
+
+/*
+ * How the rich view maps @gpa: the host-physical address of @gpa, the size
+ * of the leaf that maps it, its permissions (bit 0 R, 1 W, 2 X) and memory
+ * type (SDM encoding, bit 3 ignore-PAT). -GV_ENOENT when not mapped,
+ * -GV_ERANGE beyond the guest-physical width.
+ */
+int gv_hc_ept_query_gpa(u64 gpa, u64 *hpa, u64 *size, u32 *perm, u32 *mt)
+{
+	struct gv_hc_args io = { .a = { gpa } };
+	long ret = gv_vmcall(GV_HC_EPT_QUERY, &io);
+
+	if (ret)
+		return ret;
+	*hpa = io.a[0];
+	*size = io.a[1];
+	*perm = io.a[2];
+	*mt = io.a[3];
+	return 0;
+}
+
 /* Returns the number of bytes copied into @buf (at most 48), or -errno. */
 int gv_hc_log_read(unsigned int cpu, char *buf, size_t len)
 {

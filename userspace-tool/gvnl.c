@@ -52,6 +52,9 @@ static struct nla_policy gv_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_NR_CPUS_VIRTUALIZED]	= { .type = NLA_U32 },
 	[GV_ATTR_CPU_ID]		= { .type = NLA_U32 },
 	[GV_ATTR_CPU]			= { .type = NLA_NESTED },
+	[GV_ATTR_GPA]			= { .type = NLA_U64 },
+	[GV_ATTR_EPT]			= { .type = NLA_NESTED },
+	[GV_ATTR_EPT_MAP]		= { .type = NLA_NESTED },
 };
 
 static struct nla_policy gv_cpu_policy[GV_CPU_ATTR_MAX + 1] = {
@@ -60,6 +63,21 @@ static struct nla_policy gv_cpu_policy[GV_CPU_ATTR_MAX + 1] = {
 	[GV_CPU_ATTR_VIRTUALIZED]	= { .type = NLA_U8 },
 	[GV_CPU_ATTR_EXITS]		= { .type = NLA_NESTED },
 	[GV_CPU_ATTR_EXITS_TOTAL]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy gv_ept_policy[GV_EPT_ATTR_MAX + 1] = {
+	[GV_EPT_ATTR_TABLES]		= { .type = NLA_U64 },
+	[GV_EPT_ATTR_LEAVES_1G]		= { .type = NLA_U64 },
+	[GV_EPT_ATTR_LEAVES_2M]		= { .type = NLA_U64 },
+	[GV_EPT_ATTR_LEAVES_4K]		= { .type = NLA_U64 },
+};
+
+static struct nla_policy gv_ept_map_policy[GV_EPT_MAP_ATTR_MAX + 1] = {
+	[GV_EPT_MAP_ATTR_GPA]		= { .type = NLA_U64 },
+	[GV_EPT_MAP_ATTR_HPA]		= { .type = NLA_U64 },
+	[GV_EPT_MAP_ATTR_SIZE]		= { .type = NLA_U64 },
+	[GV_EPT_MAP_ATTR_PERM]		= { .type = NLA_U32 },
+	[GV_EPT_MAP_ATTR_MEMTYPE]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy gv_exit_policy[GV_EXIT_ATTR_MAX + 1] = {
@@ -164,11 +182,12 @@ static int gvnl_report(const struct gvnl_req *r)
 }
 
 /*
- * Send @cmd (a dump if @dump) with GV_ATTR_CPU_ID = @cpu when @cpu >= 0,
- * and feed every reply to r->parse.
+ * Send @cmd (a dump if @dump) with attribute @attr = @val when @attr is
+ * GV_ATTR_CPU_ID (u32) or GV_ATTR_GPA (u64), none when @attr is -1, and
+ * feed every reply to r->parse.
  */
 static int gvnl_request(struct gvnl *g, struct gvnl_req *r, uint8_t cmd,
-			bool dump, int64_t cpu)
+			bool dump, int attr, uint64_t val)
 {
 	struct nl_msg *msg;
 	struct nl_cb *cb;
@@ -184,7 +203,9 @@ static int gvnl_request(struct gvnl *g, struct gvnl_req *r, uint8_t cmd,
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0, flags,
 			 cmd, GV_GENL_VERSION) ||
-	    (cpu >= 0 && nla_put_u32(msg, GV_ATTR_CPU_ID, (uint32_t)cpu))) {
+	    (attr == GV_ATTR_CPU_ID &&
+	     nla_put_u32(msg, GV_ATTR_CPU_ID, (uint32_t)val)) ||
+	    (attr == GV_ATTR_GPA && nla_put_u64(msg, GV_ATTR_GPA, val))) {
 		fprintf(stderr, "hvctl: cannot build the %s request\n", r->what);
 		err = HVCTL_EXIT_KERNEL;
 		goto out;
@@ -312,7 +333,7 @@ int gvnl_get_status(struct gvnl *g, struct hv_status *st)
 		.what = "status", .parse = parse_status, .arg = st,
 	};
 
-	return gvnl_request(g, &r, GV_CMD_GET_STATUS, false, -1);
+	return gvnl_request(g, &r, GV_CMD_GET_STATUS, false, -1, 0);
 }
 
 static int parse_exits(struct nlattr *nest, struct hv_cpu *c)
@@ -370,12 +391,69 @@ int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
 {
 	struct gvnl_req r = { .what = what, .parse = parse_cpu, .arg = l };
 
-	return gvnl_request(g, &r, GV_CMD_GET_CPU, false, cpu);
+	return gvnl_request(g, &r, GV_CMD_GET_CPU, false, GV_ATTR_CPU_ID, cpu);
 }
 
 int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l)
 {
 	struct gvnl_req r = { .what = what, .parse = parse_cpu, .arg = l };
 
-	return gvnl_request(g, &r, GV_CMD_GET_CPU, true, -1);
+	return gvnl_request(g, &r, GV_CMD_GET_CPU, true, -1, 0);
+}
+
+static int parse_ept(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_EPT_ATTR_MAX + 1];
+	struct hv_ept_stats *st = arg;
+
+	if (!top[GV_ATTR_EPT] ||
+	    nla_parse_nested(tb, GV_EPT_ATTR_MAX, top[GV_ATTR_EPT],
+			     gv_ept_policy) ||
+	    !tb[GV_EPT_ATTR_TABLES] || !tb[GV_EPT_ATTR_LEAVES_1G] ||
+	    !tb[GV_EPT_ATTR_LEAVES_2M] || !tb[GV_EPT_ATTR_LEAVES_4K])
+		return -1;
+	st->tables = nla_get_u64(tb[GV_EPT_ATTR_TABLES]);
+	st->leaves_1g = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_1G]);
+	st->leaves_2m = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_2M]);
+	st->leaves_4k = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_4K]);
+	return 0;
+}
+
+int gvnl_get_ept(struct gvnl *g, struct hv_ept_stats *st)
+{
+	struct gvnl_req r = { .what = "ept show", .parse = parse_ept, .arg = st };
+
+	memset(st, 0, sizeof(*st));
+	return gvnl_request(g, &r, GV_CMD_GET_EPT, false, -1, 0);
+}
+
+static int parse_ept_map(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_EPT_MAP_ATTR_MAX + 1];
+	struct hv_ept_map *m = arg;
+
+	if (!top[GV_ATTR_EPT_MAP] ||
+	    nla_parse_nested(tb, GV_EPT_MAP_ATTR_MAX, top[GV_ATTR_EPT_MAP],
+			     gv_ept_map_policy) ||
+	    !tb[GV_EPT_MAP_ATTR_HPA] || !tb[GV_EPT_MAP_ATTR_SIZE] ||
+	    !tb[GV_EPT_MAP_ATTR_PERM] || !tb[GV_EPT_MAP_ATTR_MEMTYPE])
+		return -1;
+	if (tb[GV_EPT_MAP_ATTR_GPA])
+		m->gpa = nla_get_u64(tb[GV_EPT_MAP_ATTR_GPA]);
+	m->hpa = nla_get_u64(tb[GV_EPT_MAP_ATTR_HPA]);
+	m->size = nla_get_u64(tb[GV_EPT_MAP_ATTR_SIZE]);
+	m->perm = nla_get_u32(tb[GV_EPT_MAP_ATTR_PERM]);
+	m->memtype = nla_get_u32(tb[GV_EPT_MAP_ATTR_MEMTYPE]);
+	return 0;
+}
+
+int gvnl_ept_query(struct gvnl *g, uint64_t gpa, struct hv_ept_map *m)
+{
+	struct gvnl_req r = {
+		.what = "ept query", .parse = parse_ept_map, .arg = m,
+	};
+
+	memset(m, 0, sizeof(*m));
+	m->gpa = gpa;
+	return gvnl_request(g, &r, GV_CMD_EPT_QUERY, false, GV_ATTR_GPA, gpa);
 }

@@ -23,6 +23,8 @@ static void usage(FILE *f)
 	      "  hvctl status              hypervisor status\n"
 	      "  hvctl cpu show [CPU]      per-CPU state (all possible CPUs by default)\n"
 	      "  hvctl stats [CPU]         VM-exit counters by basic exit reason\n"
+	      "  hvctl ept show            EPT rich view: table pages, leaves by size\n"
+	      "  hvctl ept query GPA       how the rich view maps GPA (hex with 0x, or decimal)\n"
 	      "  hvctl help                this text\n"
 	      "\n"
 	      "Options:\n"
@@ -66,6 +68,30 @@ static int parse_cpu(const char *s, uint32_t *cpu)
 	if (errno || *end || v > UINT32_MAX)
 		return -1;
 	*cpu = (uint32_t)v;
+	return 0;
+}
+
+/* A guest-physical address: hex with 0x/0X, or decimal; 64 bits. */
+static int parse_gpa(const char *s, uint64_t *gpa)
+{
+	unsigned long long v;
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		      (*s >= 'A' && *s <= 'F')))
+			return -1;
+	} else if (*s < '0' || *s > '9') {
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || *end)
+		return -1;
+	*gpa = v;
 	return 0;
 }
 
@@ -186,6 +212,64 @@ static int cmd_stats(const struct hv_out *o, int argc, char **argv)
 	return err;
 }
 
+static int ept_show(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_ept_stats st;
+	struct gvnl *g;
+	int err;
+
+	if (argc > 0)
+		return usage_error("ept show takes no arguments: '%s'", argv[0]);
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_get_ept(g, &st);
+	gvnl_close(g);
+	if (!err)
+		hv_print_ept(o, &st);
+	return err;
+}
+
+static int ept_query(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_ept_map m;
+	struct gvnl *g;
+	uint64_t gpa;
+	int err;
+
+	if (argc == 0)
+		return usage_error("ept query needs a guest-physical address");
+	if (argc > 1)
+		return usage_error("too many arguments: '%s'", argv[1]);
+	if (parse_gpa(argv[0], &gpa)) {
+		fprintf(stderr, "hvctl: ept query: '%s' is not an address (hex with 0x, or decimal, 64 bits)\n",
+			argv[0]);
+		return HVCTL_EXIT_USAGE;
+	}
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_ept_query(g, gpa, &m);
+	gvnl_close(g);
+	if (!err)
+		hv_print_ept_map(o, &m);
+	return err;
+}
+
+static int cmd_ept(const struct hv_out *o, int argc, char **argv)
+{
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("Usage: hvctl ept show\n"
+		      "       hvctl ept query GPA\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc == 0 || !strcmp(argv[0], "show"))
+		return ept_show(o, argc ? argc - 1 : 0, argv + 1);
+	if (!strcmp(argv[0], "query"))
+		return ept_query(o, argc - 1, argv + 1);
+	return usage_error("unknown ept command '%s'", argv[0]);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(const struct hv_out *o, int argc, char **argv);
@@ -194,6 +278,7 @@ static const struct {
 	{ "status",	cmd_status },
 	{ "cpu",	cmd_cpu },
 	{ "stats",	cmd_stats },
+	{ "ept",	cmd_ept },
 };
 
 int main(int argc, char **argv)

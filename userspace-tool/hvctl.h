@@ -54,6 +54,23 @@ struct hv_cpu_list {
 	size_t cap;
 };
 
+/* GV_CMD_GET_EPT reply: the rich view's size. */
+struct hv_ept_stats {
+	uint64_t tables;		/* EPT table pages */
+	uint64_t leaves_1g;
+	uint64_t leaves_2m;
+	uint64_t leaves_4k;
+};
+
+/* GV_CMD_EPT_QUERY reply: how the rich view maps one GPA. */
+struct hv_ept_map {
+	uint64_t gpa;
+	uint64_t hpa;			/* host-physical address of gpa */
+	uint64_t size;			/* leaf size */
+	uint32_t perm;			/* GV_EPT_PERM_* */
+	uint32_t memtype;		/* GV_EPT_MT_* | GV_EPT_MT_IPAT */
+};
+
 /* exit_reasons.c */
 struct hv_exit_reason {
 	const char *key;		/* stable identifier, used in JSON */
@@ -91,6 +108,8 @@ void hv_print_version(const struct hv_out *o, const struct hv_status *st);
 void hv_print_status(const struct hv_out *o, const struct hv_status *st);
 void hv_print_cpus(const struct hv_out *o, const struct hv_cpu_list *l);
 void hv_print_stats(const struct hv_out *o, const struct hv_cpu_list *l);
+void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st);
+void hv_print_ept_map(const struct hv_out *o, const struct hv_ept_map *m);
 
 /* gvnl.c: the netlink session. Functions return an HVCTL_EXIT_* code. */
 struct gvnl;
@@ -100,6 +119,8 @@ int gvnl_get_status(struct gvnl *g, struct hv_status *st);
 int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
 		 struct hv_cpu_list *l);
 int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l);
+int gvnl_get_ept(struct gvnl *g, struct hv_ept_stats *st);
+int gvnl_ept_query(struct gvnl *g, uint64_t gpa, struct hv_ept_map *m);
 
 struct hv_cpu *hv_cpu_list_add(struct hv_cpu_list *l);
 void hv_cpu_list_free(struct hv_cpu_list *l);

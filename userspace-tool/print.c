@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/greenvisor_nl.h>
+
 #include "hvctl.h"
 
 static const char *const feature_names[32] = {
@@ -342,4 +344,135 @@ void hv_print_stats(const struct hv_out *o, const struct hv_cpu_list *l)
 		text_cpu_ranges(o->f, l);
 		fputc('\n', o->f);
 	}
+}
+
+void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st)
+{
+	uint64_t total = st->leaves_1g + st->leaves_2m + st->leaves_4k;
+	struct json j;
+
+	if (!o->json) {
+		fputs("EPT rich view:\n", o->f);
+		fprintf(o->f, "  table pages   %10" PRIu64 "\n", st->tables);
+		fprintf(o->f, "  1 GiB leaves  %10" PRIu64 "\n", st->leaves_1g);
+		fprintf(o->f, "  2 MiB leaves  %10" PRIu64 "\n", st->leaves_2m);
+		fprintf(o->f, "  4 KiB leaves  %10" PRIu64 "\n", st->leaves_4k);
+		fprintf(o->f, "  leaves total  %10" PRIu64 "\n", total);
+		return;
+	}
+	json_init(&j, o->f, o->pretty);
+	json_begin_object(&j);
+	json_key(&j, "table_pages");
+	json_uint(&j, st->tables);
+	json_key(&j, "leaves_1g");
+	json_uint(&j, st->leaves_1g);
+	json_key(&j, "leaves_2m");
+	json_uint(&j, st->leaves_2m);
+	json_key(&j, "leaves_4k");
+	json_uint(&j, st->leaves_4k);
+	json_key(&j, "leaves_total");
+	json_uint(&j, total);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+/* EPT memory types (SDM Vol. 3C 29.3.7); NULL for the reserved ones. */
+static const char *memtype_name(uint32_t mt)
+{
+	switch (mt & GV_EPT_MT_MASK) {
+	case GV_EPT_MT_UC:
+		return "UC";
+	case GV_EPT_MT_WC:
+		return "WC";
+	case GV_EPT_MT_WT:
+		return "WT";
+	case GV_EPT_MT_WP:
+		return "WP";
+	case GV_EPT_MT_WB:
+		return "WB";
+	}
+	return NULL;
+}
+
+/* "rwx", "r-x", "---", ... */
+static void perm_string(uint32_t perm, char buf[4])
+{
+	buf[0] = (perm & GV_EPT_PERM_R) ? 'r' : '-';
+	buf[1] = (perm & GV_EPT_PERM_W) ? 'w' : '-';
+	buf[2] = (perm & GV_EPT_PERM_X) ? 'x' : '-';
+	buf[3] = '\0';
+}
+
+/* "4 KiB", "2 MiB", "1 GiB", or bytes for anything else. */
+static void size_string(uint64_t size, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u;
+	uint64_t v = size;
+
+	for (u = 0; v && !(v & 1023) && u < ARRAY_SIZE(units); u++)
+		v >>= 10;
+	if (u)
+		snprintf(buf, len, "%" PRIu64 " %s", v, units[u - 1]);
+	else
+		snprintf(buf, len, "%" PRIu64 " bytes", size);
+}
+
+static void json_hex(struct json *j, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	json_string(j, buf);
+}
+
+void hv_print_ept_map(const struct hv_out *o, const struct hv_ept_map *m)
+{
+	const char *mt = memtype_name(m->memtype);
+	bool ipat = m->memtype & GV_EPT_MT_IPAT;
+	char perm[4], size[32];
+	struct json j;
+
+	perm_string(m->perm, perm);
+	size_string(m->size, size, sizeof(size));
+	if (!o->json) {
+		fprintf(o->f, "GPA:          0x%" PRIx64 "\n", m->gpa);
+		fprintf(o->f, "HPA:          0x%" PRIx64 "\n", m->hpa);
+		fprintf(o->f, "leaf size:    %s\n", size);
+		fprintf(o->f, "permissions:  %s\n", perm);
+		if (mt)
+			fprintf(o->f, "memory type:  %s", mt);
+		else
+			fprintf(o->f, "memory type:  reserved (%" PRIu32 ")",
+				m->memtype & GV_EPT_MT_MASK);
+		fputs(ipat ? ", guest PAT ignored\n" : "\n", o->f);
+		return;
+	}
+	json_init(&j, o->f, o->pretty);
+	json_begin_object(&j);
+	json_key(&j, "gpa");
+	json_uint(&j, m->gpa);
+	json_key(&j, "gpa_hex");
+	json_hex(&j, m->gpa);
+	json_key(&j, "hpa");
+	json_uint(&j, m->hpa);
+	json_key(&j, "hpa_hex");
+	json_hex(&j, m->hpa);
+	json_key(&j, "leaf_size");
+	json_uint(&j, m->size);
+	json_key(&j, "perm");
+	json_string(&j, perm);
+	json_key(&j, "perm_raw");
+	json_uint(&j, m->perm);
+	json_key(&j, "memtype");
+	if (mt)
+		json_string(&j, mt);
+	else
+		json_null(&j);
+	json_key(&j, "memtype_raw");
+	json_uint(&j, m->memtype);
+	json_key(&j, "ignore_pat");
+	json_bool(&j, ipat);
+	json_end_object(&j);
+	json_finish(&j);
 }

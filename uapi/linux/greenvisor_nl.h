@@ -23,6 +23,14 @@
  *                                       possible CPU, in CPU order
  *     reply: GV_ATTR_CPU (nest of GV_CPU_ATTR_*)
  *
+ *   GV_CMD_GET_EPT      (do)   request: no attributes
+ *     reply: GV_ATTR_EPT (nest of GV_EPT_ATTR_*): the rich view's EPT
+ *            table pages and leaves by size
+ *
+ *   GV_CMD_EPT_QUERY    (do)   request: GV_ATTR_GPA
+ *     reply: GV_ATTR_EPT_MAP (nest of GV_EPT_MAP_ATTR_*): how the rich
+ *            view maps that guest-physical address
+ *
  * Attribute types are given as the kernel's NLA_* names; numbers are
  * host-endian. New attributes and commands are only ever appended.
  */
@@ -39,6 +47,8 @@ enum gv_cmd {
 	GV_CMD_UNSPEC,
 	GV_CMD_GET_STATUS,	/* do: hypervisor and module status */
 	GV_CMD_GET_CPU,		/* do (one CPU) / dump (all possible CPUs) */
+	GV_CMD_GET_EPT,		/* do: EPT rich view, table pages and leaves */
+	GV_CMD_EPT_QUERY,	/* do: how the rich view maps one GPA */
 
 	__GV_CMD_MAX,
 	GV_CMD_MAX = __GV_CMD_MAX - 1
@@ -57,6 +67,9 @@ enum gv_attr {
 	GV_ATTR_NR_CPUS_VIRTUALIZED,	/* u32 */
 	GV_ATTR_CPU_ID,			/* u32: request: which CPU */
 	GV_ATTR_CPU,			/* nest: GV_CPU_ATTR_* */
+	GV_ATTR_GPA,			/* u64: request: guest-physical address */
+	GV_ATTR_EPT,			/* nest: GV_EPT_ATTR_* */
+	GV_ATTR_EPT_MAP,		/* nest: GV_EPT_MAP_ATTR_* */
 
 	__GV_ATTR_MAX,
 	GV_ATTR_MAX = __GV_ATTR_MAX - 1
@@ -99,6 +112,50 @@ enum gv_exit_attr {
 
 	__GV_EXIT_ATTR_MAX,
 	GV_EXIT_ATTR_MAX = __GV_EXIT_ATTR_MAX - 1
+};
+
+/* Attributes nested in GV_ATTR_EPT: the rich OS's EPT view. */
+enum gv_ept_attr {
+	GV_EPT_ATTR_UNSPEC,
+	GV_EPT_ATTR_PAD,		/* padding for 64-bit attributes */
+	GV_EPT_ATTR_TABLES,		/* u64: EPT paging-structure pages */
+	GV_EPT_ATTR_LEAVES_1G,		/* u64: 1 GiB leaves */
+	GV_EPT_ATTR_LEAVES_2M,		/* u64: 2 MiB leaves */
+	GV_EPT_ATTR_LEAVES_4K,		/* u64: 4 KiB leaves */
+
+	__GV_EPT_ATTR_MAX,
+	GV_EPT_ATTR_MAX = __GV_EPT_ATTR_MAX - 1
+};
+
+/* GV_EPT_MAP_ATTR_PERM bits. */
+#define GV_EPT_PERM_R		0x1u
+#define GV_EPT_PERM_W		0x2u
+#define GV_EPT_PERM_X		0x4u
+
+/*
+ * GV_EPT_MAP_ATTR_MEMTYPE: bits 2:0 the EPT memory type (Intel SDM
+ * encoding), bit 3 set when the leaf ignores the guest PAT.
+ */
+#define GV_EPT_MT_UC		0
+#define GV_EPT_MT_WC		1
+#define GV_EPT_MT_WT		4
+#define GV_EPT_MT_WP		5
+#define GV_EPT_MT_WB		6
+#define GV_EPT_MT_MASK		0x7u
+#define GV_EPT_MT_IPAT		0x8u
+
+/* Attributes nested in GV_ATTR_EPT_MAP: the rich view's map of one GPA. */
+enum gv_ept_map_attr {
+	GV_EPT_MAP_ATTR_UNSPEC,
+	GV_EPT_MAP_ATTR_PAD,		/* padding for 64-bit attributes */
+	GV_EPT_MAP_ATTR_GPA,		/* u64: the address asked about */
+	GV_EPT_MAP_ATTR_HPA,		/* u64: host-physical address of GPA */
+	GV_EPT_MAP_ATTR_SIZE,		/* u64: size of the leaf: 4K, 2M or 1G */
+	GV_EPT_MAP_ATTR_PERM,		/* u32: GV_EPT_PERM_* */
+	GV_EPT_MAP_ATTR_MEMTYPE,	/* u32: GV_EPT_MT_*, | GV_EPT_MT_IPAT */
+
+	__GV_EPT_MAP_ATTR_MAX,
+	GV_EPT_MAP_ATTR_MAX = __GV_EPT_MAP_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_GREENVISOR_NL_H */

@@ -86,6 +86,19 @@ expect_rc 0 "-h" "$HVCTL" -h
 expect_rc 0 "--help" "$HVCTL" --help
 expect_rc 0 "help" "$HVCTL" help
 expect_rc 0 "cpu help" "$HVCTL" cpu help
+expect_rc 1 "unknown ept command" "$HVCTL" ept frob
+expect_rc 1 "ept show takes no arguments" "$HVCTL" ept show extra
+expect_rc 1 "ept query needs a GPA" "$HVCTL" ept query
+expect_rc 1 "ept query: too many arguments" "$HVCTL" ept query 0x1000 0x2000
+expect_rc 1 "ept query: not a number" "$HVCTL" ept query ram
+expect_rc 1 "ept query: bare 0x" "$HVCTL" ept query 0x
+expect_rc 1 "ept query: junk after hex" "$HVCTL" ept query 0x1000g
+expect_rc 1 "ept query: junk after decimal" "$HVCTL" ept query 4096k
+expect_rc 1 "ept query: negative" "$HVCTL" ept query -4096
+expect_rc 1 "ept query: sign after 0x" "$HVCTL" ept query 0x-1
+expect_rc 1 "ept query: beyond 64 bits (hex)" "$HVCTL" ept query 0x10000000000000000
+expect_rc 1 "ept query: beyond 64 bits (decimal)" "$HVCTL" ept query 18446744073709551616
+expect_rc 0 "ept help" "$HVCTL" ept help
 expect_rc 0 "version" "$HVCTL" version
 expect_rc 0 "-V" "$HVCTL" -V
 
@@ -93,6 +106,9 @@ VKEYS="tool_version loaded module_version abi_version abi_major abi_minor"
 SKEYS="module_version abi_version abi_major abi_minor abi_cpu features
        features_raw cpus_possible cpus_online cpus_virtualized"
 CKEYS="cpu online virtualized exits_total"
+EKEYS="table_pages leaves_1g leaves_2m leaves_4k leaves_total"
+MKEYS="gpa gpa_hex hpa hpa_hex leaf_size perm perm_raw memtype memtype_raw
+       ignore_pat"
 
 expect_json "version -j is valid JSON" "$VKEYS" "$HVCTL" -j version
 expect_json "version -j -p is valid JSON" "$VKEYS" "$HVCTL" -j -p version
@@ -107,9 +123,15 @@ if [ "$loaded" = 1 ]; then
 	expect_json "stats -j 0" "$CKEYS exits" "$HVCTL" -j stats 0
 	expect_rc 2 "stats: CPU out of range is a kernel error" \
 		"$HVCTL" stats 4294967295
+	expect_json "ept show -j" "$EKEYS" "$HVCTL" -j ept show
+	expect_json "ept query -j 0x1000000" "$MKEYS" \
+		"$HVCTL" -j ept query 0x1000000
+	expect_rc 2 "ept query: GPA beyond the width is a kernel error" \
+		"$HVCTL" ept query 0xfffffffffffff000
 else
 	echo "# greenvisor is not loaded"
-	for cmd in status "cpu show" "cpu show 0" stats "stats 1"; do
+	for cmd in status "cpu show" "cpu show 0" stats "stats 1" "ept show" \
+		"ept query 0x1000"; do
 		# shellcheck disable=SC2086
 		expect_rc 3 "$cmd: not loaded" "$HVCTL" $cmd
 		if grep -qxF "hvctl: $NOT_LOADED" "$err"; then
@@ -141,8 +163,13 @@ for p in "" "-p"; do
 		"$PRINT_TEST" -j $p status-noabi
 	expect_json "render cpus $p" "$CKEYS" "$PRINT_TEST" -j $p cpus
 	expect_json "render stats $p" "$CKEYS exits" "$PRINT_TEST" -j $p stats
+	expect_json "render ept $p" "$EKEYS" "$PRINT_TEST" -j $p ept
+	expect_json "render ept-map $p" "$MKEYS" "$PRINT_TEST" -j $p ept-map
+	expect_json "render ept-map-odd $p" "$MKEYS" \
+		"$PRINT_TEST" -j $p ept-map-odd
 done
-for m in version version-unloaded status status-noabi cpus stats; do
+for m in version version-unloaded status status-noabi cpus stats ept ept-map \
+	ept-map-odd; do
 	expect_rc 0 "render text $m" "$PRINT_TEST" "$m"
 done
 

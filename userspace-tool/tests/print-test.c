@@ -3,10 +3,13 @@
  * Renders synthetic greenvisor replies through hvctl's printer, so that
  * `make check` can validate the text and JSON output without the module.
  *
- *   print-test [-j] [-p] version|version-unloaded|status|status-noabi|cpus|stats
+ *   print-test [-j] [-p] version|version-unloaded|status|status-noabi|cpus|stats|
+ *                        ept|ept-map|ept-map-odd
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/greenvisor_nl.h>
 
 #include "hvctl.h"
 
@@ -49,6 +52,24 @@ static void fill_cpus(struct hv_cpu_list *l)
 	}
 }
 
+static const struct hv_ept_stats ept_stats = {
+	.tables = 9, .leaves_1g = 1023, .leaves_2m = 507, .leaves_4k = 2260,
+};
+
+/* RAM below 4 GiB: a 2 MiB write-back leaf. */
+static const struct hv_ept_map ept_map = {
+	.gpa = 0x1000000, .hpa = 0x1000000, .size = 2u << 20,
+	.perm = GV_EPT_PERM_R | GV_EPT_PERM_W | GV_EPT_PERM_X,
+	.memtype = GV_EPT_MT_WB,
+};
+
+/* A reserved type with ignore-PAT, execute-only, 64-bit addresses. */
+static const struct hv_ept_map ept_map_odd = {
+	.gpa = 0xfffffffffffff123ull, .hpa = 0x8000000000000123ull,
+	.size = 1u << 30, .perm = GV_EPT_PERM_X,
+	.memtype = 2 | GV_EPT_MT_IPAT,
+};
+
 int main(int argc, char **argv)
 {
 	struct hv_out o = { .f = stdout };
@@ -81,6 +102,12 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[i], "stats")) {
 		fill_cpus(&l);
 		hv_print_stats(&o, &l);
+	} else if (!strcmp(argv[i], "ept")) {
+		hv_print_ept(&o, &ept_stats);
+	} else if (!strcmp(argv[i], "ept-map")) {
+		hv_print_ept_map(&o, &ept_map);
+	} else if (!strcmp(argv[i], "ept-map-odd")) {
+		hv_print_ept_map(&o, &ept_map_odd);
 	} else {
 		return 1;
 	}

@@ -38,6 +38,10 @@ struct result {
 	int nr_msgs;		/* GV_CMD_* replies */
 	int last_cpu;
 	bool in_order;		/* GV_CPU_ATTR_ID 0, 1, 2, ... */
+	bool has_ept;		/* a GV_ATTR_EPT nest with its four counts */
+	uint64_t ept[GV_EPT_ATTR_MAX + 1];
+	bool has_map;		/* a GV_ATTR_EPT_MAP nest, all of it */
+	uint64_t map[GV_EPT_MAP_ATTR_MAX + 1];
 };
 
 static void extack_msg(struct result *r, void *tlv, int len)
@@ -93,12 +97,47 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* The GV_ATTR_EPT and GV_ATTR_EPT_MAP replies, as u64/u32 values. */
+static void ept_reply(struct result *r, struct nlattr **tb)
+{
+	struct nlattr *e[GV_EPT_MAP_ATTR_MAX + GV_EPT_ATTR_MAX + 1];
+	int i;
+
+	if (tb[GV_ATTR_EPT] &&
+	    !nla_parse_nested(e, GV_EPT_ATTR_MAX, tb[GV_ATTR_EPT], NULL)) {
+		r->has_ept = true;
+		for (i = GV_EPT_ATTR_TABLES; i <= GV_EPT_ATTR_LEAVES_4K; i++) {
+			if (!e[i] || nla_len(e[i]) != 8)
+				r->has_ept = false;
+			else
+				r->ept[i] = nla_get_u64(e[i]);
+		}
+	}
+	if (tb[GV_ATTR_EPT_MAP] &&
+	    !nla_parse_nested(e, GV_EPT_MAP_ATTR_MAX, tb[GV_ATTR_EPT_MAP],
+			      NULL)) {
+		r->has_map = true;
+		for (i = GV_EPT_MAP_ATTR_GPA; i <= GV_EPT_MAP_ATTR_MEMTYPE; i++) {
+			if (!e[i])
+				r->has_map = false;
+			else if (nla_len(e[i]) == 8)
+				r->map[i] = nla_get_u64(e[i]);
+			else if (nla_len(e[i]) == 4)
+				r->map[i] = nla_get_u32(e[i]);
+			else
+				r->has_map = false;
+		}
+	}
+}
+
 static void count_reply(struct result *r, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[GV_ATTR_MAX + 1], *cpu[GV_CPU_ATTR_MAX + 1];
 	int id;
 
 	r->nr_msgs++;
+	if (!genlmsg_parse(nlh, 0, tb, GV_ATTR_MAX, NULL))
+		ept_reply(r, tb);
 	if (genlmsg_parse(nlh, 0, tb, GV_ATTR_MAX, NULL) || !tb[GV_ATTR_CPU] ||
 	    nla_parse_nested(cpu, GV_CPU_ATTR_MAX, tb[GV_ATTR_CPU], NULL) ||
 	    !cpu[GV_CPU_ATTR_ID])
@@ -115,9 +154,12 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* One request; @attr < 0: no attribute, else @len bytes of @val. */
+/*
+ * One request; @attr < 0: no attribute, else the first @len bytes of @val
+ * (little-endian: a u32 when @len is 4).
+ */
 static void request(struct nl_sock *sk, struct result *r, uint8_t cmd,
-		    int flags, int attr, int len, uint32_t val, bool reserved)
+		    int flags, int attr, int len, uint64_t val, bool reserved)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -164,7 +206,7 @@ static void report(bool ok, const char *name, const struct result *r)
 }
 
 static void expect(struct nl_sock *sk, const char *name, uint8_t cmd,
-		   int flags, int attr, int len, uint32_t val, bool reserved,
+		   int flags, int attr, int len, uint64_t val, bool reserved,
 		   int want, const char *msg)
 {
 	struct result r;
@@ -221,6 +263,128 @@ static void raw_dump(long nr_possible)
 	report(r.done && r.in_order && r.nr_msgs == nr_possible, name, &r);
 }
 
+#define GPA_16M		0x1000000ull
+#define PAGE_4K		0x1000ull
+
+/*
+ * Walk the whole guest-physical width with GV_CMD_EPT_QUERY, one query per
+ * leaf (or per 4 KiB page where nothing is mapped), until -ERANGE. The
+ * leaves found must be those GV_CMD_GET_EPT counts (@ept: its reply), and
+ * greenvisor's pool must show up as pages that are not mapped (-ENOENT,
+ * with its extack message).
+ */
+static void ept_walk(struct nl_sock *sk, const struct result *ept)
+{
+	uint64_t leaves[3] = { 0 }, holes = 0, first_hole = 0, gpa = 0, size;
+	unsigned long long nr_queries = 0;
+	bool ok = true, hole_msg = true;
+	struct result r;
+
+	for (;;) {
+		request(sk, &r, GV_CMD_EPT_QUERY, NLM_F_ACK, GV_ATTR_GPA, 8,
+			gpa, false);
+		nr_queries++;
+		if (r.err == -ERANGE)
+			break;
+		if (r.err == -ENOENT) {
+			if (!holes++)
+				first_hole = gpa;
+			if (!strstr(r.msg, "not mapped in the rich view"))
+				hole_msg = false;
+			gpa += PAGE_4K;
+			continue;
+		}
+		size = r.map[GV_EPT_MAP_ATTR_SIZE];
+		if (r.err || !r.has_map || (size != 1ull << 30 &&
+		    size != 2ull << 20 && size != PAGE_4K) ||
+		    r.map[GV_EPT_MAP_ATTR_HPA] != gpa) {
+			printf("# walk stopped at %#llx: err %d, size %#llx, hpa %#llx\n",
+			       (unsigned long long)gpa, r.err,
+			       (unsigned long long)size,
+			       (unsigned long long)r.map[GV_EPT_MAP_ATTR_HPA]);
+			ok = false;
+			break;
+		}
+		leaves[size == PAGE_4K ? 0 : size == 2ull << 20 ? 1 : 2]++;
+		gpa = (gpa & ~(size - 1)) + size;
+	}
+	printf("# walk: %llu queries up to %#llx: %llu 1G + %llu 2M + %llu 4K leaves, %llu 4K pages not mapped (first %#llx)\n",
+	       nr_queries, (unsigned long long)gpa,
+	       (unsigned long long)leaves[2], (unsigned long long)leaves[1],
+	       (unsigned long long)leaves[0], (unsigned long long)holes,
+	       (unsigned long long)first_hole);
+	report(ok && ept->has_ept && leaves[2] == ept->ept[GV_EPT_ATTR_LEAVES_1G] &&
+	       leaves[1] == ept->ept[GV_EPT_ATTR_LEAVES_2M] &&
+	       leaves[0] == ept->ept[GV_EPT_ATTR_LEAVES_4K],
+	       "ept query walk finds the leaves GV_CMD_GET_EPT counts", &r);
+	report(ok && holes > 0 && hole_msg,
+	       "ept query: pool pages not mapped, -ENOENT with extack", &r);
+	if (holes)
+		expect(sk, "ept query: first pool page", GV_CMD_EPT_QUERY,
+		       NLM_F_ACK, GV_ATTR_GPA, 8, first_hole, false, -ENOENT,
+		       "GPA not mapped in the rich view (hypervisor memory)");
+	else
+		report(false, "ept query: first pool page", &r);
+}
+
+/* GV_CMD_GET_EPT and GV_CMD_EPT_QUERY. */
+static void ept_checks(struct nl_sock *sk)
+{
+	struct result r;
+	uint64_t *m;
+
+	request(sk, &r, GV_CMD_GET_EPT, NLM_F_ACK, -1, 0, 0, false);
+	report(!r.err && r.nr_msgs == 1 && r.has_ept &&
+	       r.ept[GV_EPT_ATTR_TABLES] > 0 &&
+	       r.ept[GV_EPT_ATTR_LEAVES_1G] + r.ept[GV_EPT_ATTR_LEAVES_2M] +
+	       r.ept[GV_EPT_ATTR_LEAVES_4K] > 0, "ept: table pages and leaves",
+	       &r);
+	printf("# ept: %llu table pages, %llu 1G + %llu 2M + %llu 4K leaves\n",
+	       (unsigned long long)r.ept[GV_EPT_ATTR_TABLES],
+	       (unsigned long long)r.ept[GV_EPT_ATTR_LEAVES_1G],
+	       (unsigned long long)r.ept[GV_EPT_ATTR_LEAVES_2M],
+	       (unsigned long long)r.ept[GV_EPT_ATTR_LEAVES_4K]);
+	ept_walk(sk, &r);
+	expect(sk, "ept rejects any attribute", GV_CMD_GET_EPT, NLM_F_ACK,
+	       GV_ATTR_GPA, 8, GPA_16M, false, -EINVAL, "takes no attributes");
+	expect(sk, "ept rejects an unknown attribute", GV_CMD_GET_EPT,
+	       NLM_F_ACK, GV_ATTR_MAX + 1, 4, 0, false, -EINVAL,
+	       "Unknown attribute");
+	expect(sk, "ept has no dump", GV_CMD_GET_EPT, NLM_F_DUMP, -1, 0, 0,
+	       false, -EOPNOTSUPP, NULL);
+
+	request(sk, &r, GV_CMD_EPT_QUERY, NLM_F_ACK, GV_ATTR_GPA, 8, GPA_16M,
+		false);
+	m = r.map;
+	report(!r.err && r.has_map && m[GV_EPT_MAP_ATTR_GPA] == GPA_16M &&
+	       m[GV_EPT_MAP_ATTR_HPA] == GPA_16M &&
+	       m[GV_EPT_MAP_ATTR_PERM] == 7 &&
+	       (m[GV_EPT_MAP_ATTR_MEMTYPE] & 7) == 6,
+	       "ept query 0x1000000: identity, rwx, WB", &r);
+	printf("# hpa %#llx size %#llx perm %llu memtype %llu\n",
+	       (unsigned long long)m[GV_EPT_MAP_ATTR_HPA],
+	       (unsigned long long)m[GV_EPT_MAP_ATTR_SIZE],
+	       (unsigned long long)m[GV_EPT_MAP_ATTR_PERM],
+	       (unsigned long long)m[GV_EPT_MAP_ATTR_MEMTYPE]);
+	expect(sk, "ept query: missing GV_ATTR_GPA", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, -1, 0, 0, false, -EINVAL, "GV_ATTR_GPA");
+	expect(sk, "ept query: GV_ATTR_GPA as a u32", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, GV_ATTR_GPA, 4, GPA_16M, false, -EINVAL, "length");
+	expect(sk, "ept query: GV_ATTR_GPA as a u8", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, GV_ATTR_GPA, 1, 0, false, -EINVAL, "length");
+	expect(sk, "ept query: attribute the command does not take",
+	       GV_CMD_EPT_QUERY, NLM_F_ACK, GV_ATTR_CPU_ID, 4, 0, false,
+	       -EINVAL, "Unsupported attribute");
+	expect(sk, "ept query: unknown attribute type", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, GV_ATTR_MAX + 3, 8, 0, false, -EINVAL,
+	       "Unknown attribute");
+	expect(sk, "ept query: GPA beyond the width", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, GV_ATTR_GPA, 8, 0xfffffffffffff000ull, false,
+	       -ERANGE, "beyond the guest-physical width");
+	expect(sk, "ept query has no dump", GV_CMD_EPT_QUERY, NLM_F_DUMP,
+	       -1, 0, 0, false, -EOPNOTSUPP, NULL);
+}
+
 int main(void)
 {
 	long nr_possible = sysconf(_SC_NPROCESSORS_CONF);
@@ -269,6 +433,7 @@ int main(void)
 	report(!r.err && r.in_order && r.nr_msgs == nr_possible,
 	       "dump: every possible CPU once, in order", &r);
 	raw_dump(nr_possible);
+	ept_checks(sk);
 	expect(sk, "unknown command", GV_CMD_MAX + 1, NLM_F_ACK, -1, 0, 0,
 	       false, -EOPNOTSUPP, NULL);
 	expect(sk, "status has no dump", GV_CMD_GET_STATUS, NLM_F_DUMP, -1, 0,
@@ -287,6 +452,10 @@ int main(void)
 	       -1, 0, 0, false, -EPERM, NULL);
 	expect(sk, "dump needs CAP_NET_ADMIN", GV_CMD_GET_CPU, NLM_F_DUMP, -1,
 	       0, 0, false, -EPERM, NULL);
+	expect(sk, "ept needs CAP_NET_ADMIN", GV_CMD_GET_EPT, NLM_F_ACK, -1,
+	       0, 0, false, -EPERM, NULL);
+	expect(sk, "ept query needs CAP_NET_ADMIN", GV_CMD_EPT_QUERY,
+	       NLM_F_ACK, GV_ATTR_GPA, 8, 0x1000000, false, -EPERM, NULL);
 
 	printf("1..%d\n", nr_tests);
 	nl_socket_free(sk);

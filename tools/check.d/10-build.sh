@@ -42,6 +42,8 @@ sparse_check() {
 step sparse "$OUT/sparse.log" sparse_check || true
 
 step hvctl "$OUT/hvctl.log" make -C "$GV_ROOT/userspace-tool" || true
+# hvctl's own host-side tests: usage errors, not-loaded path, JSON output.
+step hvctl-check "$OUT/hvctl-check.log" make -C "$GV_ROOT/userspace-tool" check || true
 step isolation "$OUT/isolation.log" "$GV_ROOT/tools/check-isolation.sh" "$GV_ROOT" || true
 cat "$OUT/isolation.log" >&2
 

@@ -60,7 +60,8 @@ gv_result PASS foundation/build
 payload() {
 	local dir=$1 mode=$2 b items=()
 	# hvctl: hvctl-static when up to date, else hvctl and its libraries.
-	items=("run:$GV_RIG/suites/foundation.sh" module hvctl)
+	items=("run:$GV_RIG/suites/foundation.sh" module hvctl
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_protect_test.ko")
 	for b in cpuid_leaf vmcall_user workload gv_probe kvm_hold gv_bench; do
 		items+=("bin:$SELF/$b")
 	done
@@ -99,6 +100,15 @@ for b in $BOOTS; do
 	quick)
 		boot foundation-skylake quick "$XSTATE_WARN_ERE" \
 			--cpus 1 --model skylake --append rodata=off || rc=1
+		# The suite ends loaded: the reboot notifier must devirtualize.
+		if sed -n '/GV-RIG: done/,$p' "$OUT/serial-foundation-skylake.log" |
+			grep -q 'greenvisor: devirtualized all CPUs for shutdown'; then
+			gv_result PASS foundation-skylake/poweroff_devirtualizes
+		else
+			gv_result FAIL foundation-skylake/poweroff_devirtualizes \
+				"no 'devirtualized all CPUs for shutdown' after the suite"
+			rc=1
+		fi
 		;;
 	*)
 		gv_die "GV_FOUNDATION_BOOTS: unknown boot '$b' (full, quick)"

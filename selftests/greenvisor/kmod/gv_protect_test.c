@@ -7,10 +7,9 @@
  * text of greenvisor stays writable by Linux (ftrace, static keys). Every
  * write attempt below writes back the byte already there, so a failure of
  * the protection changes nothing. Addresses of greenvisor's symbols come as
- * parameters (from /proc/kallsyms). Results are TAP lines in the kernel log.
+ * parameters (/sys/module/greenvisor/sections/). Results are TAP lines in
+ * the kernel log, unprefixed so that TAP tools read them.
  */
-#define pr_fmt(fmt) "gv_protect_test: " fmt
-
 #include <linux/cpumask.h>
 #include <linux/io.h>
 #include <linux/mm.h>

@@ -267,6 +267,81 @@ t_hvctl_stats_cpuid() {
 	done
 }
 
+# protect_module: the EPT protection test module (selftests/greenvisor/kmod),
+# whose TAP in the kernel log becomes the "protect" suite's results.
+PROTECT_KO=$P/gv_protect_test.ko
+protect_tap() {
+	gvt_dmesg_mark
+	if ! _out=$(insmod "$PROTECT_KO" "$@" 2>&1); then
+		REASON="insmod gv_protect_test.ko: $_out"
+		return 1
+	fi
+	rmmod gv_protect_test
+	gvt_dmesg_since | sed 's/^\[[^]]*\] //' >/tmp/protect.tap
+}
+
+t_protect_module() {
+	need_loaded || return 1
+	_s=/sys/module/$MOD/sections
+	protect_tap root_text="$(cat $_s/.gv_root_text)" \
+		root_rodata="$(cat $_s/.gv_root_rodata)" \
+		linux_text="$(cat $_s/.text)" || return 1
+	tap2gvt -q -s protect </tmp/protect.tap | tee /tmp/protect.gvt
+	grep -q '^GVT: PLAN protect 12$' /tmp/protect.gvt ||
+		{ REASON="gv_protect_test printed no 12-case plan"; return 1; }
+	! grep -q '^GVT: FAIL' /tmp/protect.gvt ||
+		{ REASON="a protection case failed"; return 1; }
+}
+
+# mt_is PA TYPE: the rich EPT view maps PA with memory type TYPE.
+mt_is() {
+	protect_tap check_pa="$1" check_mt="$2" || return 1
+	grep -q "^ok 1 ept_type_$2_at_" /tmp/protect.tap && return 0
+	REASON="EPT type at $1 is not $2: $(grep 'ok 1' /tmp/protect.tap)"
+	return 1
+}
+
+# protect_mtrr: a UC MTRR over RAM (Linux writes it on every CPU) re-types
+# the EPT view, and removing it brings WB back.
+t_protect_mtrr() {
+	need_loaded || return 1
+	echo "base=0x10000000 size=0x100000 type=uncachable" >/proc/mtrr ||
+		{ REASON="cannot add an MTRR through /proc/mtrr"; return 1; }
+	_reg=$(sed -n 's/^reg0*\([0-9][0-9]*\): base=0x010000000 .*uncachable.*/\1/p' /proc/mtrr)
+	sed 's/^/# /' /proc/mtrr
+	_ok=0
+	mt_is 0x10080000 0 && mt_is 0x10100000 6 && _ok=1
+	echo "disable=$_reg" >/proc/mtrr
+	[ $_ok = 1 ] && mt_is 0x10080000 6
+}
+
+# suspend_refused: suspend would lose VMX state; greenvisor refuses it.
+t_suspend_refused() {
+	need_loaded || return 1
+	mark suspend
+	if echo freeze >/sys/power/state 2>/dev/null; then
+		REASON="suspend to idle went through with greenvisor loaded"
+		return 1
+	fi
+	since suspend | grep -q 'greenvisor: refusing suspend' && return 0
+	REASON="no 'refusing suspend' line in the kernel log"
+	return 1
+}
+
+# nmi_backtrace: NMIs (sent by Linux to every CPU) reach the guest.
+t_nmi_backtrace() {
+	need_loaded || return 1
+	mark nmi
+	echo l >/proc/sysrq-trigger
+	sleep 1
+	_cpu=0
+	while [ $_cpu -lt "$NCPUS" ]; do
+		since nmi | grep -qE "NMI backtrace for cpu $_cpu|CPU: $_cpu PID" ||
+			{ REASON="no backtrace from cpu $_cpu"; return 1; }
+		_cpu=$((_cpu + 1))
+	done
+}
+
 t_unload_rmmod() {
 	need_loaded || return 1
 	mark unload
@@ -530,6 +605,7 @@ quick)
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid
+	       protect_module protect_mtrr suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
 	       hotplug_unloaded kvm_modprobe kvm_busy_load kvm_release_load
@@ -559,3 +635,10 @@ for name in $TESTS; do
 done
 step end
 reset_state
+if [ "$MODE" = quick ]; then
+	# End loaded: the host side checks that the reboot notifier
+	# devirtualizes every CPU before the power-off. Let the power-off's
+	# info lines reach the console (quiet hides them).
+	load || log "reload before power-off failed: $REASON"
+	dmesg -n 7
+fi

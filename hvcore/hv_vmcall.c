@@ -31,16 +31,21 @@ static u64 *result_reg(struct gv_regs *regs, unsigned int i)
 	return out[i];
 }
 
+/* The CPU a guest-supplied index names, or NULL; clamped against speculation. */
+static struct gv_cpu *cpu_by_index(const struct gv_hv *hv, u64 idx)
+{
+	if (idx >= hv->nr_cpus)
+		return NULL;
+	return hv->cpus[idx & gv_index_mask_nospec(idx, hv->nr_cpus)];
+}
+
 static long hc_exit_counts(struct gv_cpu *c, struct gv_regs *regs)
 {
-	u64 cpu = regs->rdi, first = regs->rsi;
-	struct gv_cpu *target;
+	struct gv_cpu *target = cpu_by_index(c->hv, regs->rdi);
+	u64 first = regs->rsi;
 	unsigned int i;
 
-	if (cpu >= c->hv->nr_cpus || first >= GV_EXIT_REASON_MAX)
-		return -GV_EINVAL;
-	target = c->hv->cpus[cpu & gv_index_mask_nospec(cpu, c->hv->nr_cpus)];
-	if (!target)
+	if (!target || first >= GV_EXIT_REASON_MAX)
 		return -GV_EINVAL;
 	for (i = 0; i < GV_EXIT_COUNTS_PER_CALL; i++) {
 		u64 reason = first + i;
@@ -53,15 +58,11 @@ static long hc_exit_counts(struct gv_cpu *c, struct gv_regs *regs)
 
 static long hc_log_read(struct gv_cpu *c, struct gv_regs *regs)
 {
-	u64 cpu = regs->rdi;
+	struct gv_cpu *target = cpu_by_index(c->hv, regs->rdi);
 	u8 bytes[GV_EXIT_COUNTS_PER_CALL * 8];
-	struct gv_cpu *target;
 	unsigned int i;
 	u32 n;
 
-	if (cpu >= c->hv->nr_cpus)
-		return -GV_EINVAL;
-	target = c->hv->cpus[cpu & gv_index_mask_nospec(cpu, c->hv->nr_cpus)];
 	if (!target)
 		return -GV_EINVAL;
 	gv_memset(bytes, 0, sizeof(bytes));

@@ -46,6 +46,8 @@ build() {
 	make -C "$GV_ROOT/selftests/greenvisor" OUT="$SELF" || return 1
 	# Incremental: a no-op when greenvisor.ko is up to date.
 	KVER=$(gv_kabi) make -C "$GV_ROOT" modules || return 1
+	make -C "$GV_ROOT/selftests/greenvisor/kmod" \
+		KDIR="/usr/src/linux-headers-$(gv_kabi)" || return 1
 	make -C "$GV_ROOT/userspace-tool" hvctl hvctl-static ||
 		echo "warning: hvctl did not build; the hvctl tests will skip"
 }

@@ -182,6 +182,12 @@ static const struct adjust_case adjust_cases[] = {
 		.cap = 0x7fffffff00000000ull,
 		.required = BIT(31),
 		.ret = -GV_EINVAL, .missing = BIT(31),
+	}, {
+		/* A caller bug: the bit is named, nothing is silently dropped. */
+		.name = "required_and_forbidden_refused",
+		.cap = 0x000000ff00000000ull,
+		.required = 0x06, .forbidden = 0x04,
+		.ret = -GV_EINVAL, .missing = 0x04,
 	},
 };
 

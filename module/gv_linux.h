@@ -36,6 +36,10 @@ struct gv_ept_stats_out {
 int gv_hc_ept_stats_read(struct gv_ept_stats_out *st);
 int gv_hc_ept_query_gpa(u64 gpa, u64 *hpa, u64 *size, u32 *perm, u32 *mt);
 
+/* vtd_linux.c: the VT-d test mode (vtd_test_mode=1, no hypervisor). */
+int gv_vtd_test_init(void);
+void gv_vtd_test_exit(void);
+
 /* genl.c: the generic-netlink control plane. */
 int gv_genl_init(void);
 void gv_genl_exit(void);

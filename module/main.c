@@ -22,6 +22,11 @@
 
 struct gv_state gv;
 
+static bool vtd_test_mode;
+module_param(vtd_test_mode, bool, 0444);
+MODULE_PARM_DESC(vtd_test_mode,
+		 "TEST ONLY: launch no hypervisor, drive the VT-d units from Linux (QEMU rig); NOT a protection mode");
+
 static DEFINE_MUTEX(gv_log_lock);
 static char gv_log_line[GV_LOG_LINE_MAX];
 static unsigned int gv_log_len;
@@ -166,6 +171,8 @@ static int __init gv_init(void)
 {
 	int err;
 
+	if (vtd_test_mode)
+		return gv_vtd_test_init();
 	err = gv_check_platform(&gv.vmx);
 	err = err ?: gv_check_no_other_vmx_user();
 	if (err)
@@ -202,6 +209,10 @@ free:
 
 static void __exit gv_exit(void)
 {
+	if (vtd_test_mode) {
+		gv_vtd_test_exit();
+		return;
+	}
 	gv_genl_exit();
 	unregister_pm_notifier(&gv_pm_nb);
 	unregister_reboot_notifier(&gv_reboot_nb);

@@ -6,10 +6,12 @@
 #include "vtd.h"
 #include "../hvcore/hv_root.h"
 
-#define LOG(v, lvl, fmt, ...) \
-	(v)->ops->log((v)->ops->ctx, (lvl), "vtd: " fmt, ##__VA_ARGS__)
+#define LOG(v, lvl, fmt, ...) do {					\
+	const struct gv_vtd *__v = (v);					\
+	__v->ops->log(__v->ops->ctx, (lvl), "vtd: " fmt, ##__VA_ARGS__);	\
+} while (0)
 
-#define GV_VTD_PA_TOP		(1ull << GV_VTD_PT_PA_BITS)
+#define GV_VTD_PA_TOP		BIT_ULL(GV_VTD_PT_PA_BITS)
 
 static bool range_ok(u64 pa, u64 size)
 {
@@ -188,12 +190,13 @@ static int common_levels(struct gv_vtd *v)
 	for (i = 0; i < v->nr_base; i++)
 		if (v->base[i].start + v->base[i].size > top)
 			top = v->base[i].start + v->base[i].size;
-	if (all & BIT(2))
+	if (all & BIT(2)) {
 		v->levels = 4;
-	else if ((all & BIT(1)) && !((top - 1) >> 39))
+	} else if ((all & BIT(1)) && !((top - 1) >> 39)) {
 		v->levels = 3;
-	else {
-		LOG(v, GV_VTD_LOG_ERR, "units share no table depth (SAGAW 0x%x) covering memory up to 0x%llx\n",
+	} else {
+		LOG(v, GV_VTD_LOG_ERR,
+		    "units share no table depth (SAGAW 0x%x) for memory up to 0x%llx\n",
 		    all, top);
 		return -GV_EOPNOTSUPP;
 	}

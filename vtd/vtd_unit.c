@@ -6,15 +6,17 @@
  */
 #include "vtd_unit.h"
 
-#define LOG(u, lvl, fmt, ...) \
-	(u)->ops->log((u)->ops->ctx, (lvl), "vtd%u: " fmt, (u)->index, \
-		      ##__VA_ARGS__)
+#define LOG(u, lvl, fmt, ...) do {					\
+	const struct gv_vtd_unit *__u = (u);				\
+	__u->ops->log(__u->ops->ctx, (lvl), "vtd%u: " fmt, __u->index,	\
+		      ##__VA_ARGS__);					\
+} while (0)
 
 /* Queued invalidation descriptors (VT-d 3.x, 6.5.2). */
 #define QI_CC			0x1ull
 #define QI_IOTLB		0x2ull
 #define QI_WAIT			0x5ull
-#define QI_GRAN_GLOBAL		(1ull << 4)
+#define QI_GRAN_GLOBAL		BIT_ULL(4)
 #define QI_GRAN_DOMAIN		(2ull << 4)
 #define QI_GRAN_PAGE		(3ull << 4)
 #define QI_DID(d)		((u64)(d) << 16)
@@ -23,10 +25,10 @@
 
 /* Register-based invalidation (10.4.7, 10.4.8). */
 #define CCMD_ICC		BIT_ULL(63)
-#define CCMD_GLOBAL		(1ull << 61)
+#define CCMD_GLOBAL		BIT_ULL(61)
 #define CCMD_CAIG(v)		(((v) >> 59) & 3)
 #define IOTLB_IVT		BIT_ULL(63)
-#define IOTLB_GLOBAL		(1ull << 60)
+#define IOTLB_GLOBAL		BIT_ULL(60)
 #define IOTLB_DOMAIN		(2ull << 60)
 #define IOTLB_PAGE		(3ull << 60)
 #define IOTLB_IAIG(v)		(((v) >> 57) & 3)
@@ -134,22 +136,25 @@ static int pick_levels(struct gv_vtd_unit *u, u64 max_pa)
 	unsigned int mgaw = GV_VTD_CAP_MGAW(u->cap);
 
 	/* Prefer 4 levels: 48 bits cover any RAM; 3 levels only 512 GiB. */
-	if (sagaw & BIT(2))
+	if (sagaw & BIT(2)) {
 		u->levels = 4;
-	else if (sagaw & BIT(1))
+	} else if (sagaw & BIT(1)) {
 		u->levels = 3;
-	else {
-		LOG(u, GV_VTD_LOG_ERR, "SAGAW 0x%x offers neither 3- nor 4-level tables; not taking over\n",
+	} else {
+		LOG(u, GV_VTD_LOG_ERR,
+		    "SAGAW 0x%x: neither 3- nor 4-level tables; not taking over\n",
 		    sagaw);
 		return -GV_EOPNOTSUPP;
 	}
 	if (max_pa && (max_pa - 1) >> (u->levels == 4 ? 48 : 39)) {
-		LOG(u, GV_VTD_LOG_ERR, "memory up to 0x%llx is beyond %u-level tables; not taking over\n",
+		LOG(u, GV_VTD_LOG_ERR,
+		    "memory up to 0x%llx beyond %u-level tables; not taking over\n",
 		    max_pa, u->levels);
 		return -GV_EOPNOTSUPP;
 	}
 	if (max_pa && mgaw < 64 && (max_pa - 1) >> mgaw) {
-		LOG(u, GV_VTD_LOG_ERR, "memory up to 0x%llx is beyond MGAW %u bits; not taking over\n",
+		LOG(u, GV_VTD_LOG_ERR,
+		    "memory up to 0x%llx beyond MGAW %u bits; not taking over\n",
 		    max_pa, mgaw);
 		return -GV_EOPNOTSUPP;
 	}
@@ -188,10 +193,11 @@ int gv_vtd_unit_probe(struct gv_vtd_unit *u, const struct gv_vtd_ops *ops,
 	    reg_base, (u->ver >> 4) & 0xf, u->ver & 0xf, u->cap, u->ecap);
 	gsts = rd32(u, GV_VTD_GSTS);
 	if (gsts & (GV_VTD_GCMD_TE | GV_VTD_GCMD_QIE | GV_VTD_GCMD_IRE)) {
-		LOG(u, GV_VTD_LOG_ERR, "already in use (GSTS 0x%x:%s%s%s): boot Linux with 'intel_iommu=off intremap=off'; not taking over\n",
-		    gsts, gsts & GV_VTD_GCMD_TE ? " translation" : "",
-		    gsts & GV_VTD_GCMD_QIE ? " queued-invalidation" : "",
-		    gsts & GV_VTD_GCMD_IRE ? " interrupt-remapping" : "");
+		LOG(u, GV_VTD_LOG_ERR,
+		    "in use (GSTS 0x%x%s%s%s): boot with intel_iommu=off intremap=off; not taking over\n",
+		    gsts, gsts & GV_VTD_GCMD_TE ? " TE" : "",
+		    gsts & GV_VTD_GCMD_QIE ? " QIE" : "",
+		    gsts & GV_VTD_GCMD_IRE ? " IRE" : "");
 		return -GV_EBUSY;
 	}
 	err = pick_levels(u, max_pa);
@@ -207,11 +213,13 @@ int gv_vtd_unit_probe(struct gv_vtd_unit *u, const struct gv_vtd_ops *ops,
 	u->rwbf = GV_VTD_CAP_RWBF(u->cap);
 	u->use_qi = GV_VTD_ECAP_QI(u->ecap) && inval != GV_VTD_INVAL_REG;
 	if (u->fro + u->nfr * 16 > 4096 || u->iro + 16 > 4096) {
-		LOG(u, GV_VTD_LOG_ERR, "fault/IOTLB registers at 0x%x/0x%x are beyond the register page\n",
+		LOG(u, GV_VTD_LOG_ERR,
+		    "fault/IOTLB registers at 0x%x/0x%x beyond the register page\n",
 		    u->fro, u->iro);
 		return -GV_EOPNOTSUPP;
 	}
-	LOG(u, GV_VTD_LOG_INFO, "%u-level tables, %s invalidation%s, %s page walks%s, %u fault record(s) at 0x%x\n",
+	LOG(u, GV_VTD_LOG_INFO,
+	    "%u-level tables, %s invalidation%s, %s page walks%s, %u fault record(s) at 0x%x\n",
 	    u->levels, u->use_qi ? "queued" : "register-based",
 	    u->psi ? " (page-selective)" : " (global/domain only)",
 	    u->coherent ? "coherent" : "incoherent",
@@ -395,7 +403,8 @@ static int qi_submit(struct gv_vtd_unit *u, const u64 *desc, unsigned int n)
 		if (qi_check_errors(u))
 			return -GV_EIO;
 		if (u->ops->now_us(u->ops->ctx) - t0 > GV_VTD_TIMEOUT_US) {
-			LOG(u, GV_VTD_LOG_ERR, "invalidation wait timed out (IQH 0x%llx IQT 0x%llx)\n",
+			LOG(u, GV_VTD_LOG_ERR,
+			    "invalidation wait timed out (IQH 0x%llx IQT 0x%llx)\n",
 			    rd64(u, GV_VTD_IQH), rd64(u, GV_VTD_IQT));
 			return -GV_ETIMEDOUT;
 		}

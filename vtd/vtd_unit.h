@@ -111,6 +111,9 @@
 #define GV_VTD_LOG_WARN		4
 #define GV_VTD_LOG_INFO		6
 
+typedef void (*gv_vtd_log_fn)(void *ctx, int level, const char *fmt, ...)
+	__printf(3, 4);
+
 /**
  * struct gv_vtd_ops - how the vtd code reaches hardware and memory.
  * @ctx:         passed back to every callback.
@@ -139,7 +142,7 @@ struct gv_vtd_ops {
 	void (*flush_cache)(void *ctx, const void *va, u64 len);
 	u64 (*now_us)(void *ctx);
 	void (*relax)(void *ctx);
-	__printf(3, 4) void (*log)(void *ctx, int level, const char *fmt, ...);
+	gv_vtd_log_fn log;
 };
 
 /* Invalidation method. */

@@ -88,7 +88,7 @@ static int edu_dma(unsigned int i, bool to_ram)
 	while (readl(bar + EDU_DMA_CMD) & EDU_DMA_RUN) {
 		if (time_after(jiffies, end))
 			return -ETIMEDOUT;
-		msleep(5);
+		usleep_range(5000, 10000);
 	}
 	/* The CPU must see what the device wrote, not a stale line. */
 	if (to_ram)

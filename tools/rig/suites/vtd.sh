@@ -372,7 +372,7 @@ t_refused() {
 		return 1
 	fi
 	dmesg | sed 's/^/# /'
-	dmesg | grep -q "already in use.*intel_iommu=off intremap=off.*not taking over" ||
+	dmesg | grep -q "in use (GSTS.*intel_iommu=off intremap=off.*not taking over" ||
 		{ REASON="no clear refusal message"; return 1; }
 	dmesg | grep -q "nothing was changed" || { REASON="no 'nothing was changed'"; return 1; }
 }

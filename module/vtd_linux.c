@@ -218,29 +218,25 @@ static int skip_iotlb_set(const char *val, const struct kernel_param *kp)
 	__ret;							\
 })
 
-int greenvisor_dma_protect(u64 pa, u64 size)
+/* The four range calls: one lock, one check, one vtd function each. */
+static int range_call(int (*fn)(struct gv_vtd *v, u64 pa, u64 size),
+		      u64 pa, u64 size)
 {
-	return VTD_CALL(gv_vtd_protect(vtd, pa, size));
+	return VTD_CALL(fn(vtd, pa, size));
 }
-EXPORT_SYMBOL_GPL(greenvisor_dma_protect);
 
-int greenvisor_dma_unprotect(u64 pa, u64 size)
-{
-	return VTD_CALL(gv_vtd_unprotect(vtd, pa, size));
-}
-EXPORT_SYMBOL_GPL(greenvisor_dma_unprotect);
+/* Defines and exports greenvisor_<name>(pa, size) calling gv_vtd_<fn>. */
+#define GV_RANGE_API(name, fn)						\
+	int greenvisor_##name(u64 pa, u64 size)				\
+	{								\
+		return range_call(gv_vtd_##fn, pa, size);		\
+	}								\
+	EXPORT_SYMBOL_GPL(greenvisor_##name)
 
-int greenvisor_green_mem_add(u64 pa, u64 size)
-{
-	return VTD_CALL(gv_vtd_green_add(vtd, pa, size));
-}
-EXPORT_SYMBOL_GPL(greenvisor_green_mem_add);
-
-int greenvisor_green_mem_remove(u64 pa, u64 size)
-{
-	return VTD_CALL(gv_vtd_green_remove(vtd, pa, size));
-}
-EXPORT_SYMBOL_GPL(greenvisor_green_mem_remove);
+GV_RANGE_API(dma_protect, protect);
+GV_RANGE_API(dma_unprotect, unprotect);
+GV_RANGE_API(green_mem_add, green_add);
+GV_RANGE_API(green_mem_remove, green_remove);
 
 /* The unit of an existing PCI device, or -ENODEV. */
 static int dev_unit(u16 segment, u8 bus, u8 devfn)

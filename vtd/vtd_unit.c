@@ -23,15 +23,11 @@
 #define QI_WAIT_SW		BIT_ULL(5)
 #define QI_WAIT_DATA(v)		((u64)(v) << 32)
 
-/* Register-based invalidation (10.4.7, 10.4.8). */
-#define CCMD_ICC		BIT_ULL(63)
+/* Register-based invalidation (10.4.7 CCMD, 10.4.8 IOTLB). */
 #define CCMD_GLOBAL		BIT_ULL(61)
-#define CCMD_CAIG(v)		(((v) >> 59) & 3)
-#define IOTLB_IVT		BIT_ULL(63)
 #define IOTLB_GLOBAL		BIT_ULL(60)
 #define IOTLB_DOMAIN		(2ull << 60)
 #define IOTLB_PAGE		(3ull << 60)
-#define IOTLB_IAIG(v)		(((v) >> 57) & 3)
 #define IOTLB_DID(d)		((u64)(d) << 32)
 
 /* Fault recording register, upper 64 bits (10.4.14). */
@@ -438,42 +434,40 @@ static int qi_disable(struct gv_vtd_unit *u)
 
 /* ---- Register-based invalidation (6.5.1) ---- */
 
-static int reg_ccmd(struct gv_vtd_unit *u, u64 cmd)
+/*
+ * Write a register-based invalidation command (its bit 63 starts it), wait
+ * until the unit clears bit 63, then check the granularity it reports
+ * (bits @gran_shift + 1:@gran_shift; 0 means the request was refused).
+ */
+static int reg_inval(struct gv_vtd_unit *u, u32 off, u64 cmd,
+		     unsigned int gran_shift, const char *what)
 {
 	u64 v;
 	int err;
 
-	wr64(u, GV_VTD_CCMD, CCMD_ICC | cmd);
-	err = poll64_clear(u, GV_VTD_CCMD, CCMD_ICC, &v);
+	wr64(u, off, BIT_ULL(63) | cmd);
+	err = poll64_clear(u, off, BIT_ULL(63), &v);
 	if (err) {
-		LOG(u, GV_VTD_LOG_ERR, "context-cache invalidation timed out\n");
+		LOG(u, GV_VTD_LOG_ERR, "%s invalidation timed out\n", what);
 		return err;
 	}
-	if (!CCMD_CAIG(v)) {
-		LOG(u, GV_VTD_LOG_ERR, "context-cache invalidation refused (CCMD 0x%llx)\n", v);
+	if (!((v >> gran_shift) & 3)) {
+		LOG(u, GV_VTD_LOG_ERR, "%s invalidation refused (0x%llx)\n", what, v);
 		return -GV_EIO;
 	}
 	return 0;
 }
 
+static int reg_ccmd(struct gv_vtd_unit *u, u64 cmd)
+{
+	return reg_inval(u, GV_VTD_CCMD, cmd, 59, "context-cache");
+}
+
 static int reg_iotlb(struct gv_vtd_unit *u, u64 cmd, u64 iva)
 {
-	u64 v;
-	int err;
-
 	if ((cmd & (3ull << 60)) == IOTLB_PAGE)
 		wr64(u, u->iro, iva);
-	wr64(u, u->iro + 8, IOTLB_IVT | cmd);
-	err = poll64_clear(u, u->iro + 8, IOTLB_IVT, &v);
-	if (err) {
-		LOG(u, GV_VTD_LOG_ERR, "IOTLB invalidation timed out\n");
-		return err;
-	}
-	if (!IOTLB_IAIG(v)) {
-		LOG(u, GV_VTD_LOG_ERR, "IOTLB invalidation refused (0x%llx)\n", v);
-		return -GV_EIO;
-	}
-	return 0;
+	return reg_inval(u, u->iro + 8, cmd, 57, "IOTLB");
 }
 
 /* Without queued invalidation, writes to tables may sit in a write buffer. */

@@ -434,27 +434,37 @@ static int attach_bus(struct gv_vtd *v, int unit, unsigned int bus)
 	return 0;
 }
 
-/* Every PCI device (and every bus below a bridge) in the rich domain. */
+/* A device, and every bus below it if it is a bridge, in the rich domain. */
+static int attach_dev(struct gv_vtd *v, int unit, struct pci_dev *pdev)
+{
+	struct pci_bus *sub = pdev->subordinate;
+	unsigned int b;
+	int err;
+
+	err = gv_vtd_attach(v, unit, pdev->bus->number, pdev->devfn);
+	if (err || !sub)
+		return err;
+	for (b = sub->busn_res.start; b <= sub->busn_res.end && b < 256; b++) {
+		err = attach_bus(v, unit, b);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Every PCI device that a DRHD covers goes into the rich domain. */
 static int attach_devices(struct gv_vtd *v, unsigned int *nr)
 {
 	struct pci_dev *pdev = NULL;
-	unsigned int b;
 	int d, err;
 
 	*nr = 0;
 	for_each_pci_dev(pdev) {
-		u16 seg = pci_domain_nr(pdev->bus);
-
-		d = gv_dmar_find_drhd(dmar, seg, pdev->bus->number,
-				      pdev->devfn);
+		d = gv_dmar_find_drhd(dmar, pci_domain_nr(pdev->bus),
+				      pdev->bus->number, pdev->devfn);
 		if (d < 0 || unit_of_drhd[d] < 0)
 			continue;
-		err = gv_vtd_attach(v, unit_of_drhd[d], pdev->bus->number,
-				    pdev->devfn);
-		for (b = pdev->subordinate ? pdev->subordinate->busn_res.start : 1;
-		     !err && pdev->subordinate &&
-		     b <= pdev->subordinate->busn_res.end && b < 256; b++)
-			err = attach_bus(v, unit_of_drhd[d], b);
+		err = attach_dev(v, unit_of_drhd[d], pdev);
 		if (err) {
 			pci_dev_put(pdev);
 			return err;

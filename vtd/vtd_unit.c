@@ -298,7 +298,8 @@ static int ctx_changed(struct gv_vtd_unit *u)
 {
 	int err;
 
-	if (!u->te_on && !u->caching_mode)
+	/* Before translation is on nothing is cached; enable invalidates. */
+	if (!u->te_on)
 		return 0;
 	err = gv_vtd_unit_inv_context_global(u);
 	return err ?: gv_vtd_unit_inv_iotlb_global(u);
@@ -470,7 +471,7 @@ static int reg_iotlb(struct gv_vtd_unit *u, u64 cmd, u64 iva)
 	return reg_inval(u, u->iro + 8, cmd, 57, "IOTLB");
 }
 
-/* Without queued invalidation, writes to tables may sit in a write buffer. */
+/* CAP.RWBF: table writes may sit in a write buffer until flushed. */
 static int write_buffer_flush(struct gv_vtd_unit *u)
 {
 	if (!u->rwbf)
@@ -485,9 +486,11 @@ int gv_vtd_unit_inv_context_global(struct gv_vtd_unit *u)
 	u64 d[2] = { QI_CC | QI_GRAN_GLOBAL, 0 };
 
 	u->stats.ctx_global++;
+	if (write_buffer_flush(u))
+		return -GV_ETIMEDOUT;
 	if (u->qi_on)
 		return qi_submit(u, d, 1);
-	return write_buffer_flush(u) ?: reg_ccmd(u, CCMD_GLOBAL);
+	return reg_ccmd(u, CCMD_GLOBAL);
 }
 
 /* Drain reads and writes where the unit can (CAP.DRD bit 55, DWD 54). */
@@ -509,10 +512,11 @@ static int iotlb(struct gv_vtd_unit *u, u64 qi_gran, u64 reg_gran, u16 did)
 		u->stats.iotlb_skipped++;
 		return 0;
 	}
+	if (write_buffer_flush(u))
+		return -GV_ETIMEDOUT;
 	if (u->qi_on)
 		return qi_submit(u, d, 1);
-	return write_buffer_flush(u) ?:
-	       reg_iotlb(u, reg_gran | IOTLB_DID(did) | drain_reg(u), 0);
+	return reg_iotlb(u, reg_gran | IOTLB_DID(did) | drain_reg(u), 0);
 }
 
 int gv_vtd_unit_inv_iotlb_global(struct gv_vtd_unit *u)
@@ -570,9 +574,9 @@ int gv_vtd_unit_inv_iotlb_range(struct gv_vtd_unit *u, u16 did, u64 iova,
 		return 0;
 	}
 	u->stats.iotlb_page += n;
-	if (u->qi_on)
-		return qi_submit(u, d, n);
 	err = write_buffer_flush(u);
+	if (!err && u->qi_on)
+		return qi_submit(u, d, n);
 	for (i = 0; i < n && !err; i++)
 		err = reg_iotlb(u, IOTLB_PAGE | IOTLB_DID(did) | drain_reg(u),
 				d[i * 2 + 1]);

@@ -62,10 +62,18 @@ static u64 identity_limit(const struct gv_vmx_config *cfg)
  * pages. Generous: a page table per protected range edge, a PDPT per
  * 512 GiB, a page directory per GiB when there are no 1 GiB leaves.
  */
+static unsigned int green_max_mib = 256;
+module_param(green_max_mib, uint, 0444);
+MODULE_PARM_DESC(green_max_mib,
+		 "Most memory (MiB) that can be lent to the green partition at once; sizes the EPT table reserve (default 256)");
+
 u32 gv_ept_arena_pages(void)
 {
 	u64 gib = identity_limit(&gv.vmx) >> 30;
 	u32 pages = 256 + 8 * nr_cpu_ids + DIV_ROUND_UP(gib, 512);
+
+	/* Per lent 2 MiB: a green page table and a rich one (the split). */
+	pages += 2 * DIV_ROUND_UP(green_max_mib, 2) + 8;
 
 	if (!(gv.vmx.ept_flags & GV_EPT_F_1G))
 		pages += gib;
@@ -159,6 +167,38 @@ static int make_canary(struct gv_state *s)
 	return 0;
 }
 
+static int add_ram_range(struct resource *res, void *arg)
+{
+	struct gv_ram_map *map = arg;
+	u64 start = ALIGN(res->start, PAGE_SIZE);
+	u64 end = ALIGN_DOWN(res->end + 1, PAGE_SIZE);
+
+	if (start >= end)
+		return 0;
+	if (gv_ram_map_add(map, start, end)) {
+		pr_warn("more than %d System RAM ranges: memory above %#llx cannot be lent\n",
+			GV_RAM_MAP_MAX, start);
+		return 1;
+	}
+	return 0;
+}
+
+/* The green view starts empty; the root side checks lends against RAM. */
+static int green_setup(struct gv_state *s, const struct gv_ept_ops *ops)
+{
+	struct gv_hv *hv = s->hv;
+	int err;
+
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
+			    &hv->ram, add_ram_range);
+	err = gv_ept_init(&hv->green, ops, s->vmx.phys_bits, s->vmx.ept_flags);
+	if (err)
+		return err;
+	hv->green_eptp = gv_ept_eptp(&hv->green);
+	return 0;
+}
+
 int gv_ept_setup(struct gv_state *s)
 {
 	struct gv_hv *hv = s->hv;
@@ -182,6 +222,7 @@ int gv_ept_setup(struct gv_state *s)
 	err = gv_ept_build_identity(&hv->rich, &hv->mtrr, hv->rich_limit,
 				    GV_EPT_RWX);
 	err = err ?: protect_hypervisor(s);
+	err = err ?: green_setup(s, &ops);
 	if (err)
 		goto fail;
 	/* Nothing ran on the view yet: free what the splits unlinked. */

@@ -9,3 +9,4 @@
 #include "../../hvcore/hv_xcr.c"
 #include "../../ept/ept_mtrr.c"
 #include "../../ept/ept_table.c"
+#include "../../ept/ept_lend.c"

@@ -36,6 +36,7 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_xcr_suite,
 	&gv_ept_mtrr_suite,
 	&gv_ept_table_suite,
+	&gv_ept_lend_suite,
 };
 
 static struct kunit_suite *gv_canary_suites[] = {

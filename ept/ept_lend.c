@@ -68,6 +68,17 @@ bool gv_ram_map_covers(const struct gv_ram_map *m, u64 start, u64 end)
 	return false;
 }
 
+bool gv_ram_map_overlaps(const struct gv_ram_map *m, u64 start, u64 end)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (start < m->r[i].end && m->r[i].start < end)
+			return true;
+	}
+	return false;
+}
+
 /* gv_ept_walk() callbacks; the cursor is the first byte not yet covered. */
 struct coverage {
 	u64 cursor;
@@ -223,4 +234,26 @@ int gv_mem_op_run(struct gv_lend_ctx *x, u32 dir, u64 gpa, u64 size,
 		return err;
 	}
 	return GV_HC_RETRY;
+}
+
+int gv_ept_change_allowed(const struct gv_ram_map *guard,
+			  const struct gv_ept_view *green_view, bool green,
+			  u64 gpa, u64 size, u64 hpa)
+{
+	if (!range_ok(gpa, gpa + size))
+		return -GV_EINVAL;
+	if (hpa != ~0ull) {
+		if (hpa & (LEND_PAGE - 1) || hpa + size < hpa)
+			return -GV_EINVAL;
+		if (gv_ram_map_overlaps(guard, hpa, hpa + size))
+			return -GV_EPERM;
+	}
+	if (green)
+		return 0;
+	if (gv_ram_map_overlaps(guard, gpa, gpa + size))
+		return -GV_EPERM;
+	/* Lent pages are identity-mapped in the green view: gpa == hpa. */
+	if (hpa != ~0ull && gv_ept_walk(green_view, hpa, size, any_leaf, NULL))
+		return -GV_EBUSY;
+	return gv_ept_walk(green_view, gpa, size, any_leaf, NULL);
 }

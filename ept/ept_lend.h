@@ -32,7 +32,7 @@
 
 #include "ept_table.h"
 
-#define GV_RAM_MAP_MAX		64	/* System RAM ranges the root side keeps */
+#define GV_RAM_MAP_MAX		128	/* ranges a struct gv_ram_map holds */
 
 /* [start, end), both 4 KiB aligned. */
 struct gv_ram_range {
@@ -88,6 +88,25 @@ int gv_ram_map_add(struct gv_ram_map *m, u64 start, u64 end);
 
 /* Is every byte of [@start, @end) in @m? */
 bool gv_ram_map_covers(const struct gv_ram_map *m, u64 start, u64 end);
+
+/* Is any byte of [@start, @end) in @m? */
+bool gv_ram_map_overlaps(const struct gv_ram_map *m, u64 start, u64 end);
+
+/**
+ * gv_ept_change_allowed - may a hypapp change [@gpa, @gpa + @size) of the
+ * rich (@green false) or green view, mapping it to @hpa (~0: no new
+ * address)? The wall holds whatever a hypapp asks (DESIGN.md "Two worlds,
+ * one wall"):
+ *  - no rich-view change over the hypervisor (@guard: pool and root text),
+ *    and no page of @guard mapped anywhere: -GV_EPERM;
+ *  - no rich-view change over pages lent to the green view, nor a rich
+ *    mapping to one: -GV_EBUSY;
+ *  - ranges 4 KiB aligned, not empty, not wrapping: else -GV_EINVAL.
+ * Return: 0 when allowed.
+ */
+int gv_ept_change_allowed(const struct gv_ram_map *guard,
+			  const struct gv_ept_view *green_view, bool green,
+			  u64 gpa, u64 size, u64 hpa);
 
 /**
  * gv_lend_validate - may [@gpa, @gpa + @size) be lent (@dir GV_MEM_LEND)

@@ -88,6 +88,8 @@ void gv_handle_ept_violation(struct gv_cpu *c)
 	if (violation_is_stale(c, qual))
 		return;
 	record_violation(c, qual);
+	if (gv_ept_dispatch(c, &c->last_violation) == GV_EPT_RETRY)
+		return;
 	if (ept_log_wanted(c, EXIT_REASON_EPT_VIOLATION))
 		gv_log("cpu%u: EPT violation gpa=%llx gva=%llx %c%c%c rip=%llx: blocked",
 		       c->cpu, c->last_violation.gpa, c->last_violation.gva,
@@ -191,6 +193,12 @@ bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val)
 	    gv_ept_sync_mtrr(&hv->rich, &hv->mtrr, 0, hv->rich_limit))
 		gv_log("cpu%u: out of arena pages re-typing EPT for MTRR %x",
 		       c->cpu, msr);
+	/*
+	 * Linux re-enables the MTRRs last (SDM 11.11.8): types are final
+	 * then, so fold the splits the intermediate states needed.
+	 */
+	if (!err && msr == GV_MSR_MTRR_DEF_TYPE && (val & GV_MTRR_DEF_E))
+		gv_ept_merge(&hv->rich, 0, hv->rich_limit);
 	gv_spin_unlock(&hv->ept_lock);
 	/* Every CPU drops the old types before this WRMSR completes. */
 	gv_ept_update_end(c);

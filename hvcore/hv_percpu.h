@@ -11,6 +11,7 @@
 #include "../ept/ept_mtrr.h"
 #include "../ept/ept_table.h"
 #include "../ept/ept_lend.h"
+#include "../include/greenvisor/hypapp_ept.h"
 #include "../uapi/linux/greenvisor.h"
 
 #define GV_PAGE_SIZE		4096
@@ -98,6 +99,14 @@ struct gv_log_ring {
 
 struct gv_hv;
 
+#define GV_EPT_HANDLERS_MAX	16	/* hypapp ids 1 .. 15 */
+
+/* A hypapp's EPT-violation handler (gv_hpt_claim()). */
+struct gv_ept_handler {
+	gv_ept_fault_fn fn;
+	void *arg;
+};
+
 /* The last EPT violation a CPU took, for the control plane and tests. */
 struct gv_ept_violation {
 	u64 gpa;
@@ -182,6 +191,10 @@ struct gv_hv {
 	u64 green_pages;	/* pages lent to the green partition */
 	struct gv_mem_op mem_op;	/* lend/return in progress (continuation) */
 	struct gv_ram_map ram;	/* what the rich OS may lend: System RAM */
+	struct gv_ram_map guard;	/* pool and root text: never remapped */
+	struct gv_ept_owners owners;	/* ranges claimed by hypapps */
+	struct gv_ept_handler ept_handlers[GV_EPT_HANDLERS_MAX];
+	u64 ept_dispatched;	/* violations handed to a hypapp */
 	u64 *window_ptes;	/* host PTEs of the per-CPU map windows */
 	u64 window_base;	/* host VA of CPU 0's window; + cpu * 4 KiB */
 	u64 apic_va;		/* host VA of the xAPIC page (x2APIC: unused) */

@@ -60,6 +60,7 @@ void gv_restore_nmi_blocking(u32 info_or_qual);
 void gv_handle_nmi_exit(struct gv_cpu *c);
 void gv_handle_nmi_window(struct gv_cpu *c);
 void gv_ept_sync_others(struct gv_cpu *c, u64 gen);
+u32 gv_ept_sync_all(struct gv_cpu *c);
 void gv_ept_update_begin(struct gv_cpu *c);
 void gv_ept_update_end(struct gv_cpu *c);
 void gv_quiesce_begin(struct gv_cpu *c);
@@ -72,6 +73,10 @@ long gv_hc_green_stats(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_smp_stats(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_ept_sync(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_quiesce_ping(struct gv_cpu *c, struct gv_regs *regs);
+
+/* hv_hpt.c: the hypapp EPT API (include/greenvisor/hypapp_ept.h). */
+enum gv_ept_verdict gv_ept_dispatch(struct gv_cpu *c,
+				    const struct gv_ept_violation *v);
 
 /* hv_vmcall.c */
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);

@@ -336,16 +336,23 @@ static u32 count_other_active(struct gv_cpu *c)
  * anything changed (the TLB-shootdown service; also what the shootdown
  * benchmark times). Returns the number of other CPUs that flushed.
  */
-long gv_hc_ept_sync(struct gv_cpu *c, struct gv_regs *regs)
+u32 gv_ept_sync_all(struct gv_cpu *c)
 {
+	u32 others;
 	u64 gen;
 
 	gv_ept_update_begin(c);
 	gen = __atomic_add_fetch(&c->hv->ept_gen, 1, __ATOMIC_SEQ_CST);
 	gv_ept_flush_if_stale(c);
 	gv_ept_sync_others(c, gen);
-	regs->rdi = count_other_active(c);
+	others = count_other_active(c);
 	gv_spin_unlock(&c->hv->ept_update_lock);
+	return others;
+}
+
+long gv_hc_ept_sync(struct gv_cpu *c, struct gv_regs *regs)
+{
+	regs->rdi = gv_ept_sync_all(c);
 	return GV_OK;
 }
 

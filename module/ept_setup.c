@@ -122,16 +122,21 @@ static int read_mtrrs(struct gv_mtrr_state *m)
 	return err;
 }
 
-/* Set @perm on every page of a module range (vmalloc: page by page). */
-static int protect_module_range(struct gv_ept_view *v, const void *start,
+/*
+ * Set @perm on every page of a module range (vmalloc: page by page) and
+ * add it to the guard set no hypapp may remap.
+ */
+static int protect_module_range(struct gv_hv *hv, const void *start,
 				const void *end, unsigned int perm)
 {
 	unsigned long va;
 	int err;
 
 	for (va = (unsigned long)start; va < (unsigned long)end; va += PAGE_SIZE) {
-		err = gv_ept_set_prot(v, PFN_PHYS(vmalloc_to_pfn((void *)va)),
-				      PAGE_SIZE, perm);
+		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)va));
+
+		err = gv_ept_set_prot(&hv->rich, pa, PAGE_SIZE, perm);
+		err = err ?: gv_ram_map_add(&hv->guard, pa, pa + PAGE_SIZE);
 		if (err)
 			return err;
 	}
@@ -141,15 +146,19 @@ static int protect_module_range(struct gv_ept_view *v, const void *start,
 /* DESIGN.md "Two worlds, one wall", rule 3. */
 static int protect_hypervisor(struct gv_state *s)
 {
-	struct gv_ept_view *v = &s->hv->rich;
+	struct gv_hv *hv = s->hv;
 	unsigned int i;
 	int err = 0;
 
-	for (i = 0; !err && i < s->nr_chunks; i++)
-		err = gv_ept_remove(v, __pa(s->chunks[i].va), s->chunks[i].size);
-	err = err ?: protect_module_range(v, __gv_root_text_start,
+	for (i = 0; !err && i < s->nr_chunks; i++) {
+		u64 pa = __pa(s->chunks[i].va);
+
+		err = gv_ept_remove(&hv->rich, pa, s->chunks[i].size);
+		err = err ?: gv_ram_map_add(&hv->guard, pa, pa + s->chunks[i].size);
+	}
+	err = err ?: protect_module_range(hv, __gv_root_text_start,
 					  __gv_root_text_end, GV_EPT_R | GV_EPT_X);
-	err = err ?: protect_module_range(v, __gv_root_rodata_start,
+	err = err ?: protect_module_range(hv, __gv_root_rodata_start,
 					  __gv_root_rodata_end, GV_EPT_R);
 	return err;
 }

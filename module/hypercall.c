@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "gv_core.h"
+#include "../include/greenvisor/vmcall.h"
 
 struct gv_hc_args {
 	unsigned long a[6];
@@ -13,19 +14,7 @@ struct gv_hc_args {
 
 static long gv_vmcall(u32 nr, struct gv_hc_args *io)
 {
-	register unsigned long r10 asm("r10") = io->a[3];
-	register unsigned long r8 asm("r8") = io->a[4];
-	register unsigned long r9 asm("r9") = io->a[5];
-	unsigned long rax = GV_HC_RAX(nr);
-
-	asm volatile("vmcall"
-		     : "+a"(rax), "+D"(io->a[0]), "+S"(io->a[1]), "+d"(io->a[2]),
-		       "+r"(r10), "+r"(r8), "+r"(r9)
-		     : : "memory");
-	io->a[3] = r10;
-	io->a[4] = r8;
-	io->a[5] = r9;
-	return (long)rax;
+	return gv_vmcall6(nr, io->a);
 }
 
 int gv_hc_version(u32 *abi, u32 *cpu, u32 *features)

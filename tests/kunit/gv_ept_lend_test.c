@@ -13,6 +13,7 @@
 #include <kunit/test.h>
 
 #include "../../ept/ept_lend.h"
+#include "../../ept/ept_owner.h"
 #include "../../uapi/linux/greenvisor.h"
 #include "gv_kunit.h"
 #include "gv_tmem.h"
@@ -354,6 +355,93 @@ static void ram_map_merges_and_refuses(struct kunit *test)
 		KUNIT_EXPECT_LT(test, m->r[i - 1].end, m->r[i].start);
 }
 
+static void owner_claims(struct kunit *test)
+{
+	struct gv_ept_owners *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, 4 * MB, 8 * KB, 1), 0);
+	/* Overlap in the same view is refused; another view is independent. */
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, 4 * MB + PG, PG, 2),
+			-GV_EBUSY);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_GREEN, 4 * MB, PG, 2), 0);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, 4 * MB + 8 * KB, PG, 2), 0);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_find(o, GV_VIEW_RICH, 4 * MB + PG + 8), 1u);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_find(o, GV_VIEW_RICH, 4 * MB + 8 * KB), 2u);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_find(o, GV_VIEW_GREEN, 4 * MB), 2u);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_find(o, GV_VIEW_RICH, 4 * MB - 1), 0u);
+	/* Bad arguments. */
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_NR, 0, PG, 1), -GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, 8 * MB, PG, 0), -GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, 8 * MB + 1, PG, 1),
+			-GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, ~0ull & ~(PG - 1), 2 * PG, 1),
+			-GV_EINVAL);
+	/* Release needs the exact claim; release_all drops an owner's claims. */
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_release(o, GV_VIEW_RICH, 4 * MB, PG, 1), -GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_release(o, GV_VIEW_RICH, 4 * MB, 8 * KB, 2),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_release(o, GV_VIEW_RICH, 4 * MB, 8 * KB, 1), 0);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_find(o, GV_VIEW_RICH, 4 * MB), 0u);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_release_all(o, 2), 2u);
+	KUNIT_EXPECT_EQ(test, o->nr, 0u);
+	for (i = 0; i < GV_EPT_OWNERS_MAX; i++)
+		KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_RICH, i * PG, PG, 3), 0);
+	KUNIT_EXPECT_EQ(test, gv_ept_owner_claim(o, GV_VIEW_GREEN, 0, PG, 3), -GV_ENOSPC);
+}
+
+struct change {
+	const char *name;
+	bool green;
+	u64 gpa, size, hpa;
+	int err;
+};
+
+#define NO_HPA	(~0ull)
+
+static const struct change changes[] = {
+	{ "rich_plain", false, 8 * MB, PG, NO_HPA, 0 },
+	{ "rich_remap_plain", false, 8 * MB, PG, 9 * MB, 0 },
+	{ "rich_over_pool", false, POOL, PG, NO_HPA, -GV_EPERM },
+	{ "rich_touching_pool", false, POOL - PG, 2 * PG, NO_HPA, -GV_EPERM },
+	{ "rich_over_text", false, TEXT + PG, PG, NO_HPA, -GV_EPERM },
+	{ "rich_map_to_pool", false, 8 * MB, PG, POOL, -GV_EPERM },
+	{ "green_map_to_pool", true, 8 * MB, PG, POOL + PG, -GV_EPERM },
+	{ "green_map_to_text", true, 8 * MB, PG, TEXT, -GV_EPERM },
+	{ "green_over_lent", true, PAGE_A, PG, NO_HPA, 0 },
+	{ "rich_over_lent", false, PAGE_A, PG, NO_HPA, -GV_EBUSY },
+	{ "rich_map_to_lent", false, 8 * MB, PG, PAGE_A, -GV_EBUSY },
+	{ "unaligned", false, 8 * MB + 8, PG, NO_HPA, -GV_EINVAL },
+	{ "unaligned_hpa", true, 8 * MB, PG, 9 * MB + 8, -GV_EINVAL },
+	{ "empty", true, 8 * MB, 0, NO_HPA, -GV_EINVAL },
+};
+
+static void change_desc(const struct change *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(change, changes, change_desc);
+
+/* The wall against hypapp EPT changes (gv_ept_change_allowed()). */
+static void hypapp_change_allowed(struct kunit *test)
+{
+	const struct change *c = test->param_value;
+	struct lf *f = lf_new(test);
+	struct gv_ram_map *guard = kunit_kzalloc(test, sizeof(*guard), GFP_KERNEL);
+	u64 done;
+
+	KUNIT_ASSERT_NOT_NULL(test, guard);
+	KUNIT_ASSERT_EQ(test, gv_ram_map_add(guard, POOL, POOL + POOL_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, gv_ram_map_add(guard, TEXT, TEXT + TEXT_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, run_all(f, GV_MEM_LEND, PAGE_A, PG, &done), 0);
+	KUNIT_EXPECT_EQ(test, gv_ept_change_allowed(guard, &f->green, c->green,
+						    c->gpa, c->size, c->hpa),
+			c->err);
+	lf_done(f);
+}
+
 static struct kunit_case gv_ept_lend_cases[] = {
 	KUNIT_CASE(lend_one_page),
 	KUNIT_CASE(return_scrubs_then_grants),
@@ -363,6 +451,8 @@ static struct kunit_case gv_ept_lend_cases[] = {
 	KUNIT_CASE(enospc_rich_split),
 	KUNIT_CASE(enospc_second_step),
 	KUNIT_CASE(ram_map_merges_and_refuses),
+	KUNIT_CASE(owner_claims),
+	KUNIT_CASE_PARAM(hypapp_change_allowed, change_gen_params),
 	{}
 };
 

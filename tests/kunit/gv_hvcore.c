@@ -10,3 +10,4 @@
 #include "../../ept/ept_mtrr.c"
 #include "../../ept/ept_table.c"
 #include "../../ept/ept_lend.c"
+#include "../../ept/ept_owner.c"

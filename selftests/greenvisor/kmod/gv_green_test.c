@@ -19,7 +19,7 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include "../../../uapi/linux/greenvisor.h"
+#include "../../../include/greenvisor/vmcall.h"
 #include "../../../include/greenvisor/greenvisor.h"
 
 /* greenvisor's exported API, looked up at load (no link-time dependency). */
@@ -46,27 +46,11 @@ static void result(bool ok, const char *name, long detail)
 	}
 }
 
-static long vmcall6(u32 nr, unsigned long io[6])
-{
-	register unsigned long r10 asm("r10") = io[3];
-	register unsigned long r8 asm("r8") = io[4];
-	register unsigned long r9 asm("r9") = io[5];
-	unsigned long rax = GV_HC_RAX(nr);
-
-	asm volatile("vmcall"
-		     : "+a"(rax), "+D"(io[0]), "+S"(io[1]), "+d"(io[2]),
-		       "+r"(r10), "+r"(r8), "+r"(r9) : : "memory");
-	io[3] = r10;
-	io[4] = r8;
-	io[5] = r9;
-	return rax;
-}
-
 /* One raw lend/return step; *done gets result1. */
 static long mem_step(u32 nr, u64 pa, u64 size, u64 *done)
 {
 	unsigned long io[6] = { pa, size };
-	long ret = vmcall6(nr, io);
+	long ret = gv_vmcall6(nr, io);
 
 	if (done)
 		*done = io[1];
@@ -99,14 +83,14 @@ static u64 green_pages(void)
 {
 	unsigned long io[6] = { };
 
-	return vmcall6(GV_HC_GREEN_STATS, io) ? ~0ull : io[0];
+	return gv_vmcall6(GV_HC_GREEN_STATS, io) ? ~0ull : io[0];
 }
 
 /* Size of the rich-view leaf mapping @pa and its permissions. */
 static long ept_leaf(u64 pa, u64 *size, u64 *perm)
 {
 	unsigned long io[6] = { pa };
-	long ret = vmcall6(GV_HC_EPT_QUERY, io);
+	long ret = gv_vmcall6(GV_HC_EPT_QUERY, io);
 
 	*size = io[1];
 	*perm = io[2];
@@ -175,12 +159,12 @@ static void test_refusals(void)
 	a = mem_step(GV_HC_MEM_LEND, ~0ull & PAGE_MASK, 2 * PAGE_SIZE, NULL);
 	result(a == -GV_EINVAL, "lend_wrapping_range_refused", a);
 
-	vmcall6(GV_HC_SELFTEST_CANARY, io);
+	gv_vmcall6(GV_HC_SELFTEST_CANARY, io);
 	canary_pa = io[0];
 	hash = io[1];
 	err = mem_step(GV_HC_MEM_LEND, canary_pa, PAGE_SIZE, NULL);
 	memset(io, 0, sizeof(io));
-	vmcall6(GV_HC_SELFTEST_CANARY, io);
+	gv_vmcall6(GV_HC_SELFTEST_CANARY, io);
 	result(err == -GV_EPERM && io[1] == hash && green_pages() == before,
 	       "lend_pool_page_refused_unchanged", err);
 	if (root_text) {
@@ -255,7 +239,7 @@ static long smp_stat(unsigned int cpu, unsigned int idx)
 {
 	unsigned long io[6] = { cpu };
 
-	return vmcall6(GV_HC_SMP_STATS, io) ? -1 : (long)io[idx];
+	return gv_vmcall6(GV_HC_SMP_STATS, io) ? -1 : (long)io[idx];
 }
 
 static void test_shootdown(void)
@@ -303,11 +287,11 @@ static void test_sync_and_quiesce(void)
 	unsigned long io[6] = { };
 	long others = num_online_cpus() - 1, err;
 
-	err = vmcall6(GV_HC_EPT_SYNC, io);
+	err = gv_vmcall6(GV_HC_EPT_SYNC, io);
 	result(!err && (long)io[0] == others, "ept_sync_flushes_every_other_cpu",
 	       err ?: (long)io[0]);
 	memset(io, 0, sizeof(io));
-	err = vmcall6(GV_HC_QUIESCE_PING, io);
+	err = gv_vmcall6(GV_HC_QUIESCE_PING, io);
 	result(!err && (long)io[0] == others && (long)io[1] == others,
 	       "quiesce_parks_every_other_cpu", err ?: (long)io[0]);
 }

@@ -11,6 +11,7 @@
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
 #define CR4_PGE			0x80
+#define GV_CPU_KICK		16	/* offsetof(struct gv_cpu, kick) */
 
 /* struct gv_devirt offsets (hv_percpu.h; checked by static_assert). */
 #define DV_CR0		0
@@ -108,11 +109,29 @@ gv_vmexit_entry:
 	call	gv_handle_exit
 	testq	%rax, %rax
 	jnz	.Lexit_devirt
+.Lprepare_entry:
+	call	gv_prepare_entry
 	POP_REGS
+	/*
+	 * Last check before entry, with the guest's registers loaded: a kick
+	 * (request or NMI) that came after gv_prepare_entry cleared it sends
+	 * us back. gv_nmi_stub restarts this window when an NMI lands inside
+	 * it, so nothing set before VMRESUME executes is missed.
+	 */
+	.globl	gv_entry_window
+gv_entry_window:
+	cmpb	$0, %gs:GV_CPU_KICK
+	jne	.Lkicked
 	vmresume
+	.globl	gv_entry_window_end
+gv_entry_window_end:
 	/* VMfail: VMRESUME did not enter the guest (SDM 31.4). */
+	PUSH_REGS
 	call	gv_vmresume_failed
 	ud2
+.Lkicked:
+	PUSH_REGS
+	jmp	.Lprepare_entry
 .Lexit_devirt:
 	movq	%rax, %rsi
 	movq	%rsp, %rdi
@@ -313,11 +332,42 @@ gv_xsetbv_safe:			/* int gv_xsetbv_safe(u32 index, u64 val) */
 	.type	gv_nmi_stub, @function
 gv_nmi_stub:
 	pushq	%rax
+	/* kick = nmi_in_root = 1 (adjacent bytes of struct gv_cpu). */
 	movq	48(%rsp), %rax
-	movb	$1, (%rax)
-	popq	%rax
+	movw	$0x0101, (%rax)
+	/* Interrupted inside the entry window: redo its check. */
+	leaq	gv_entry_window(%rip), %rax
+	cmpq	%rax, 8(%rsp)
+	jbe	1f
+	leaq	gv_entry_window_end(%rip), %rax
+	cmpq	%rax, 8(%rsp)
+	jae	1f
+	leaq	gv_entry_window(%rip), %rax
+	movq	%rax, 8(%rsp)
+1:	popq	%rax
 	iretq
 	.size	gv_nmi_stub, . - gv_nmi_stub
+
+/*
+ * void gv_unblock_nmis(void): IRET to the next instruction, which ends any
+ * NMI blocking the CPU keeps after an NMI-induced VM exit.
+ */
+	.globl	gv_unblock_nmis
+	.type	gv_unblock_nmis, @function
+gv_unblock_nmis:
+	movq	%rsp, %rax
+	xorl	%ecx, %ecx
+	movw	%ss, %cx
+	pushq	%rcx
+	pushq	%rax
+	pushfq
+	movw	%cs, %cx
+	pushq	%rcx
+	leaq	1f(%rip), %rax
+	pushq	%rax
+	iretq
+1:	ret
+	.size	gv_unblock_nmis, . - gv_unblock_nmis
 
 	.globl	gv_spurious_stub
 	.type	gv_spurious_stub, @function

@@ -84,9 +84,12 @@ void gv_handle_ept_violation(struct gv_cpu *c)
 {
 	u64 qual = gv_vmread(VMCS_EXIT_QUALIFICATION);
 
+	gv_restore_nmi_blocking((u32)qual);
 	if (violation_is_stale(c, qual))
 		return;
 	record_violation(c, qual);
+	if (gv_ept_dispatch(c, &c->last_violation) == GV_EPT_RETRY)
+		return;
 	if (ept_log_wanted(c, EXIT_REASON_EPT_VIOLATION))
 		gv_log("cpu%u: EPT violation gpa=%llx gva=%llx %c%c%c rip=%llx: blocked",
 		       c->cpu, c->last_violation.gpa, c->last_violation.gva,
@@ -147,35 +150,27 @@ long gv_hc_selftest_canary(struct gv_cpu *c, struct gv_regs *regs)
 	return GV_OK;
 }
 
-/* Stats of an operation that needs every CPU to flush: bump the generation. */
-static void request_flush_all(struct gv_hv *hv)
-{
-	struct gv_ept_stats st;
-
-	if (!gv_ept_flush_needed(&hv->rich))
-		return;
-	WRITE_ONCE(hv->ept_gen, hv->ept_gen + 1);
-	gv_ept_get_stats(&hv->rich, &st);
-	/* Unlinked tables may be cached elsewhere until every CPU flushed. */
-	if (!st.pending_free)
-		gv_ept_flush_done(&hv->rich);
-}
-
-/* Before VM entry: flush the rich view if it changed since our last flush. */
+/*
+ * Flush the views if they changed since this CPU's last flush (the green
+ * view too: INVEPT of an EPTP this CPU never used is harmless).
+ */
 void gv_ept_flush_if_stale(struct gv_cpu *c)
 {
-	u64 gen = READ_ONCE(c->hv->ept_gen);
+	u64 gen = __atomic_load_n(&c->hv->ept_gen, __ATOMIC_ACQUIRE);
 
 	if (c->ept_gen_seen == gen)
 		return;
 	gv_invept(INVEPT_SINGLE_CONTEXT, c->hv->rich_eptp);
-	c->ept_gen_seen = gen;
+	if (c->hv->green_eptp)
+		gv_invept(INVEPT_SINGLE_CONTEXT, c->hv->green_eptp);
+	c->remote_flushes++;
+	__atomic_store_n(&c->ept_gen_seen, gen, __ATOMIC_RELEASE);
 }
 
 /*
  * WRMSR to an MTRR: check it as the CPU would, write it, and re-type the
- * identity view (SDM 11.11.8: Linux writes the MTRRs on every CPU in a
- * rendezvous, so each CPU exits here and flushes at its next entry).
+ * identity view with a shootdown (SDM 11.11.8: Linux writes the MTRRs on
+ * every CPU in a rendezvous; each waits here for the others' flushes).
  * Returns false if @msr is not an MTRR.
  */
 bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val)
@@ -186,6 +181,7 @@ bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val)
 
 	if (!gv_mtrr_is_msr(&hv->mtrr, msr))
 		return false;
+	gv_ept_update_begin(c);
 	gv_spin_lock(&hv->ept_lock);
 	gv_mtrr_get_msr(&hv->mtrr, msr, &old);
 	err = gv_mtrr_set_msr(&hv->mtrr, msr, val);
@@ -197,8 +193,15 @@ bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val)
 	    gv_ept_sync_mtrr(&hv->rich, &hv->mtrr, 0, hv->rich_limit))
 		gv_log("cpu%u: out of arena pages re-typing EPT for MTRR %x",
 		       c->cpu, msr);
-	request_flush_all(hv);
+	/*
+	 * Linux re-enables the MTRRs last (SDM 11.11.8): types are final
+	 * then, so fold the splits the intermediate states needed.
+	 */
+	if (!err && msr == GV_MSR_MTRR_DEF_TYPE && (val & GV_MTRR_DEF_E))
+		gv_ept_merge(&hv->rich, 0, hv->rich_limit);
 	gv_spin_unlock(&hv->ept_lock);
+	/* Every CPU drops the old types before this WRMSR completes. */
+	gv_ept_update_end(c);
 	if (err)
 		gv_inject_exception(VECTOR_GP, true, 0);
 	else

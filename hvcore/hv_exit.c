@@ -195,28 +195,6 @@ static void handle_entry_failure(struct gv_cpu *c, u32 reason)
 	c->devirt.rip = c->launch_fail_rip;
 }
 
-/*
- * An NMI that hit while in root mode (gv_nmi_stub) is delivered to the
- * guest now, unless another event is being injected or the guest blocks
- * NMIs; then it waits for the next exit.
- */
-static void reinject_nmi(struct gv_cpu *c)
-{
-	u32 block = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
-		    INTERRUPTIBILITY_NMI;
-
-	if (!READ_ONCE(c->nmi_pending))
-		return;
-	if (gv_vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)
-		return;
-	if (gv_vmread(VMCS_GUEST_INTERRUPTIBILITY) & block)
-		return;
-	WRITE_ONCE(c->nmi_pending, 0);
-	c->nmis_reinjected++;
-	gv_vmwrite(VMCS_ENTRY_INTR_INFO,
-		   INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
-}
-
 /* An event whose delivery caused the exit is delivered again (SDM 28.2.4). */
 static void redeliver_vectoring_event(void)
 {
@@ -234,6 +212,12 @@ static void redeliver_vectoring_event(void)
 static void dispatch_exit(struct gv_cpu *c, struct gv_regs *regs, u32 basic)
 {
 	switch (basic) {
+	case EXIT_REASON_EXCEPTION_NMI:
+		gv_handle_nmi_exit(c);
+		break;
+	case EXIT_REASON_NMI_WINDOW:
+		gv_handle_nmi_window(c);
+		break;
 	case EXIT_REASON_CPUID:
 		handle_cpuid(c, regs);
 		break;
@@ -320,8 +304,7 @@ struct gv_devirt *gv_handle_exit(struct gv_regs *regs)
 		c->devirt_requested = 0;
 		return &c->devirt;
 	}
-	gv_ept_flush_if_stale(c);
-	reinject_nmi(c);
+	/* hv_entry.S calls gv_prepare_entry() next. */
 	return NULL;
 }
 

@@ -17,6 +17,11 @@ static __always_inline void gv_spin_lock(struct gv_spinlock *l)
 	}
 }
 
+static __always_inline bool gv_spin_trylock(struct gv_spinlock *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 static __always_inline void gv_spin_unlock(struct gv_spinlock *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);

@@ -10,6 +10,8 @@
 #include "hv_palloc.h"
 #include "../ept/ept_mtrr.h"
 #include "../ept/ept_table.h"
+#include "../ept/ept_lend.h"
+#include "../include/greenvisor/hypapp_ept.h"
 #include "../uapi/linux/greenvisor.h"
 
 #define GV_PAGE_SIZE		4096
@@ -18,6 +20,9 @@
 #define GV_LOG_RING_SIZE	2048	/* power of two */
 #define GV_TMP_GDT_OFFSET	2048	/* devirt GDT in the second half of the GDT page */
 #define GV_TMP_GDT_ENTRIES	256
+
+/* Offset of gv_cpu.kick, used by hv_entry.S (checked by static_assert). */
+#define GV_CPU_KICK		16
 
 /* Host GDT layout (per CPU). */
 #define GV_HOST_CS		0x08
@@ -94,6 +99,14 @@ struct gv_log_ring {
 
 struct gv_hv;
 
+#define GV_EPT_HANDLERS_MAX	16	/* hypapp ids 1 .. 15 */
+
+/* A hypapp's EPT-violation handler (gv_hpt_claim()). */
+struct gv_ept_handler {
+	gv_ept_fault_fn fn;
+	void *arg;
+};
+
 /* The last EPT violation a CPU took, for the control plane and tests. */
 struct gv_ept_violation {
 	u64 gpa;
@@ -106,12 +119,26 @@ struct gv_ept_violation {
 struct gv_cpu {
 	struct gv_cpu *self;
 	struct gv_hv *hv;
+	/*
+	 * Set by the NMI stub (both bytes at once) and by other CPUs asking
+	 * this one to flush or park: the VM-entry path re-checks before
+	 * VMRESUME (hv_entry.S, GV_CPU_KICK).
+	 */
+	u8 kick;
+	u8 nmi_in_root;		/* an NMI hit root mode, not yet accounted */
+	u8 nmi_ipi_outstanding;	/* an NMI greenvisor sent here, not yet seen */
+	u8 active;		/* in VMX operation (launch .. devirt) */
 	u32 cpu;		/* Linux CPU number */
+	u32 apic_id;		/* for NMI IPIs (x2APIC or xAPIC ID) */
 	u16 vpid;
 	u8 devirt_requested;
-	u8 nmi_pending;
+	u8 nmi_pending;		/* a guest NMI waits for injection */
 	u8 first_exit_seen;
 	u64 ept_gen_seen;	/* last hv->ept_gen this CPU flushed */
+	u64 parked_gen;		/* quiesce generation this CPU is parked in */
+	u64 nmi_ipis_sent;	/* statistics: NMIs this CPU sent as IPIs */
+	u64 nmi_ipis_seen;	/* ... and received (not given to the guest) */
+	u64 remote_flushes;	/* flushes another CPU asked for */
 	u64 launch_fail_rip;	/* where an entry failure resumes Linux */
 	u32 entry_fail_reason;	/* set when VM entry failed at launch */
 	u32 entry_fail_qual;
@@ -151,12 +178,30 @@ struct gv_hv {
 	u64 feature_control;	/* IA32_FEATURE_CONTROL as the guest reads it */
 	struct gv_palloc palloc;	/* EPT tables and other dynamic pages */
 	struct gv_spinlock ept_lock;	/* one writer at a time per view */
+	/* Held across a change and its shootdown (gv_ept_update_begin()). */
+	struct gv_spinlock ept_update_lock;
 	struct gv_mtrr_state mtrr;	/* the MTRRs the rich view follows */
 	struct gv_ept_view rich;	/* the rich OS's identity view */
 	u64 rich_eptp;
 	u64 rich_limit;		/* the identity map covers [0, rich_limit) */
 	u64 ept_gen;		/* bumped when CPUs must flush the rich view */
 	u64 canary_pa;		/* pool page for protection self-tests */
+	struct gv_ept_view green;	/* the green partition's view */
+	u64 green_eptp;
+	u64 green_pages;	/* pages lent to the green partition */
+	struct gv_mem_op mem_op;	/* lend/return in progress (continuation) */
+	struct gv_ram_map ram;	/* what the rich OS may lend: System RAM */
+	struct gv_ram_map guard;	/* pool and root text: never remapped */
+	struct gv_ept_owners owners;	/* ranges claimed by hypapps */
+	struct gv_ept_handler ept_handlers[GV_EPT_HANDLERS_MAX];
+	u64 ept_dispatched;	/* violations handed to a hypapp */
+	u64 *window_ptes;	/* host PTEs of the per-CPU map windows */
+	u64 window_base;	/* host VA of CPU 0's window; + cpu * 4 KiB */
+	u64 apic_va;		/* host VA of the xAPIC page (x2APIC: unused) */
+	struct gv_spinlock quiesce_lock;
+	u64 quiesce_gen;	/* generation of the current/last quiesce */
+	u64 quiesce_active;	/* == quiesce_gen while others must park */
+	u32 quiesce_owner;	/* the CPU that runs the quiesced change */
 	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
 };
 

@@ -33,6 +33,8 @@ extern const struct gv_fixup gv_fixups[];	/* zero-terminated */
 int gv_rdmsr_safe(u32 msr, u64 *val);
 int gv_wrmsr_safe(u32 msr, u64 val);
 int gv_xsetbv_safe(u32 index, u64 val);
+void gv_unblock_nmis(void);
+extern const char gv_entry_window[], gv_entry_window_end[];
 
 /* hv_exit.c */
 struct gv_devirt *gv_handle_exit(struct gv_regs *regs);
@@ -50,6 +52,31 @@ long gv_hc_selftest_canary(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_ept_query(struct gv_cpu *c, struct gv_regs *regs);
 bool gv_handle_mtrr_write(struct gv_cpu *c, u32 msr, u64 val);
 void gv_ept_flush_if_stale(struct gv_cpu *c);
+
+/* hv_smp.c: NMI IPIs, entry re-check, shootdown, quiesce. */
+void gv_service_requests(struct gv_cpu *c);
+void gv_prepare_entry(void);
+void gv_restore_nmi_blocking(u32 info_or_qual);
+void gv_handle_nmi_exit(struct gv_cpu *c);
+void gv_handle_nmi_window(struct gv_cpu *c);
+void gv_ept_sync_others(struct gv_cpu *c, u64 gen);
+u32 gv_ept_sync_all(struct gv_cpu *c);
+void gv_ept_update_begin(struct gv_cpu *c);
+void gv_ept_update_end(struct gv_cpu *c);
+void gv_quiesce_begin(struct gv_cpu *c);
+void gv_quiesce_end(struct gv_cpu *c);
+
+/* hv_green.c: the green view, lend/return. */
+long gv_hc_mem_lend(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_mem_return(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_green_stats(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_smp_stats(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_ept_sync(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_quiesce_ping(struct gv_cpu *c, struct gv_regs *regs);
+
+/* hv_hpt.c: the hypapp EPT API (include/greenvisor/hypapp_ept.h). */
+enum gv_ept_verdict gv_ept_dispatch(struct gv_cpu *c,
+				    const struct gv_ept_violation *v);
 
 /* hv_vmcall.c */
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);

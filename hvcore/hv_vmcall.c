@@ -72,9 +72,16 @@ static long hc_log_read(struct gv_cpu *c, struct gv_regs *regs)
 	return n;
 }
 
+/*
+ * A CPU outside VMX operation reads all memory: never while green memory
+ * exists (the Linux side returns it first, which scrubs it).
+ */
 static long hc_devirt(struct gv_cpu *c, struct gv_regs *regs)
 {
+	if (READ_ONCE(c->hv->green_pages))
+		return -GV_EBUSY;
 	gv_prepare_devirt(c);
+	__atomic_store_n(&c->active, 0, __ATOMIC_SEQ_CST);
 	c->devirt_requested = 1;
 	return GV_OK;
 }
@@ -87,6 +94,12 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_EPT_STATS]	= { GV_HC_CPL0,	gv_hc_ept_stats },
 	[GV_HC_SELFTEST_CANARY]	= { GV_HC_CPL0,	gv_hc_selftest_canary },
 	[GV_HC_EPT_QUERY]	= { GV_HC_CPL0,	gv_hc_ept_query },
+	[GV_HC_MEM_LEND]	= { GV_HC_CPL0,	gv_hc_mem_lend },
+	[GV_HC_MEM_RETURN]	= { GV_HC_CPL0,	gv_hc_mem_return },
+	[GV_HC_GREEN_STATS]	= { GV_HC_CPL0,	gv_hc_green_stats },
+	[GV_HC_SMP_STATS]	= { GV_HC_CPL0,	gv_hc_smp_stats },
+	[GV_HC_EPT_SYNC]	= { GV_HC_CPL0,	gv_hc_ept_sync },
+	[GV_HC_QUIESCE_PING]	= { GV_HC_CPL0,	gv_hc_quiesce_ping },
 };
 
 /*

@@ -206,6 +206,7 @@
 #define EXIT_REASON_EXCEPTION_NMI	0
 #define EXIT_REASON_EXTERNAL_INTR	1
 #define EXIT_REASON_TRIPLE_FAULT	2
+#define EXIT_REASON_NMI_WINDOW		8
 #define EXIT_REASON_INIT		3
 #define EXIT_REASON_SIPI		4
 #define EXIT_REASON_CPUID		10
@@ -294,6 +295,9 @@
 /* Interruption-information fields (SDM 25.8.3, 25.9.2) */
 #define INTR_INFO_VALID			BIT(31)
 #define INTR_INFO_DELIVER_ERR		BIT(11)
+/* Exit interruption info / EPT qualification: NMI unblocked by IRET (SDM 28.2.2, 28.2.1). */
+#define INTR_INFO_NMI_UNBLOCKED_IRET	BIT(12)
+#define INTR_TYPE_MASK			(7u << 8)
 #define INTR_TYPE_NMI			(2u << 8)
 #define INTR_TYPE_HW_EXCEPTION		(3u << 8)
 #define VECTOR_DB			1

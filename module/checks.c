@@ -121,6 +121,22 @@ static int adjust(const char *kind, const struct gv_ctl_name *names, u32 cap_msr
 	return 0;
 }
 
+/* Controls greenvisor turns on and off at run time must be allowed. */
+static int check_allowed1(const char *kind, const struct gv_ctl_name *names,
+			  u32 cap_msr, u32 bits)
+{
+	u64 cap;
+
+	if (rdmsrl_safe(cap_msr, &cap)) {
+		pr_err("cannot read VMX capability MSR 0x%x\n", cap_msr);
+		return -EOPNOTSUPP;
+	}
+	if ((cap >> 32) & bits)
+		return 0;
+	report_missing(kind, names, bits & ~(u32)(cap >> 32), 0);
+	return -EOPNOTSUPP;
+}
+
 /* Instructions Linux may execute that #UD in a guest unless enabled. */
 static u32 required_secondary_controls(void)
 {
@@ -140,8 +156,13 @@ static u32 required_secondary_controls(void)
 static int check_controls(struct gv_vmx_config *cfg)
 {
 	bool true_ctls = cfg->basic & GV_VMX_BASIC_TRUE_CTLS;
-	u32 pin_forbidden = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING |
-			    PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER |
+	/*
+	 * NMI exiting lets the root side reach CPUs running the guest
+	 * (shootdown, quiesce: hvcore/hv_smp.c); virtual NMIs give it the
+	 * NMI-window exit to deliver the guest's NMIs.
+	 */
+	u32 pin_required = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
+	u32 pin_forbidden = PIN_EXT_INTR_EXITING | PIN_PREEMPTION_TIMER |
 			    PIN_POSTED_INTR;
 	/* Every exit greenvisor does not take (DESIGN.md "Exits"). */
 	u32 proc_forbidden = PROC_INTR_WINDOW | PROC_HLT_EXITING |
@@ -158,11 +179,16 @@ static int check_controls(struct gv_vmx_config *cfg)
 
 	err = adjust("pin-based", pin_names,
 		     true_ctls ? MSR_VMX_TRUE_PINBASED_CTLS : MSR_VMX_PINBASED_CTLS,
-		     0, 0, pin_forbidden, &cfg->pin);
+		     pin_required, 0, pin_forbidden, &cfg->pin);
 	err = err ?: adjust("processor-based", proc_names,
 			    true_ctls ? MSR_VMX_TRUE_PROCBASED_CTLS : MSR_VMX_PROCBASED_CTLS,
 			    PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS, 0,
 			    proc_forbidden, &cfg->proc);
+	/* Off at entry, but hvcore sets it while a guest NMI waits. */
+	err = err ?: check_allowed1("processor-based", proc_names,
+				    true_ctls ? MSR_VMX_TRUE_PROCBASED_CTLS :
+						MSR_VMX_PROCBASED_CTLS,
+				    PROC_NMI_WINDOW);
 	err = err ?: adjust("secondary processor-based", proc2_names,
 			    MSR_VMX_PROCBASED_CTLS2, required_secondary_controls(),
 			    0, 0, &cfg->proc2);

@@ -62,10 +62,18 @@ static u64 identity_limit(const struct gv_vmx_config *cfg)
  * pages. Generous: a page table per protected range edge, a PDPT per
  * 512 GiB, a page directory per GiB when there are no 1 GiB leaves.
  */
+static unsigned int green_max_mib = 256;
+module_param(green_max_mib, uint, 0444);
+MODULE_PARM_DESC(green_max_mib,
+		 "Most memory (MiB) that can be lent to the green partition at once; sizes the EPT table reserve (default 256)");
+
 u32 gv_ept_arena_pages(void)
 {
 	u64 gib = identity_limit(&gv.vmx) >> 30;
 	u32 pages = 256 + 8 * nr_cpu_ids + DIV_ROUND_UP(gib, 512);
+
+	/* Per lent 2 MiB: a green page table and a rich one (the split). */
+	pages += 2 * DIV_ROUND_UP(green_max_mib, 2) + 8;
 
 	if (!(gv.vmx.ept_flags & GV_EPT_F_1G))
 		pages += gib;
@@ -114,16 +122,21 @@ static int read_mtrrs(struct gv_mtrr_state *m)
 	return err;
 }
 
-/* Set @perm on every page of a module range (vmalloc: page by page). */
-static int protect_module_range(struct gv_ept_view *v, const void *start,
+/*
+ * Set @perm on every page of a module range (vmalloc: page by page) and
+ * add it to the guard set no hypapp may remap.
+ */
+static int protect_module_range(struct gv_hv *hv, const void *start,
 				const void *end, unsigned int perm)
 {
 	unsigned long va;
 	int err;
 
 	for (va = (unsigned long)start; va < (unsigned long)end; va += PAGE_SIZE) {
-		err = gv_ept_set_prot(v, PFN_PHYS(vmalloc_to_pfn((void *)va)),
-				      PAGE_SIZE, perm);
+		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)va));
+
+		err = gv_ept_set_prot(&hv->rich, pa, PAGE_SIZE, perm);
+		err = err ?: gv_ram_map_add(&hv->guard, pa, pa + PAGE_SIZE);
 		if (err)
 			return err;
 	}
@@ -133,15 +146,19 @@ static int protect_module_range(struct gv_ept_view *v, const void *start,
 /* DESIGN.md "Two worlds, one wall", rule 3. */
 static int protect_hypervisor(struct gv_state *s)
 {
-	struct gv_ept_view *v = &s->hv->rich;
+	struct gv_hv *hv = s->hv;
 	unsigned int i;
 	int err = 0;
 
-	for (i = 0; !err && i < s->nr_chunks; i++)
-		err = gv_ept_remove(v, __pa(s->chunks[i].va), s->chunks[i].size);
-	err = err ?: protect_module_range(v, __gv_root_text_start,
+	for (i = 0; !err && i < s->nr_chunks; i++) {
+		u64 pa = __pa(s->chunks[i].va);
+
+		err = gv_ept_remove(&hv->rich, pa, s->chunks[i].size);
+		err = err ?: gv_ram_map_add(&hv->guard, pa, pa + s->chunks[i].size);
+	}
+	err = err ?: protect_module_range(hv, __gv_root_text_start,
 					  __gv_root_text_end, GV_EPT_R | GV_EPT_X);
-	err = err ?: protect_module_range(v, __gv_root_rodata_start,
+	err = err ?: protect_module_range(hv, __gv_root_rodata_start,
 					  __gv_root_rodata_end, GV_EPT_R);
 	return err;
 }
@@ -156,6 +173,38 @@ static int make_canary(struct gv_state *s)
 		return -ENOMEM;
 	for (i = 0; i < PAGE_SIZE; i++)
 		page[i] = (u8)(0xa5 ^ i);
+	return 0;
+}
+
+static int add_ram_range(struct resource *res, void *arg)
+{
+	struct gv_ram_map *map = arg;
+	u64 start = ALIGN(res->start, PAGE_SIZE);
+	u64 end = ALIGN_DOWN(res->end + 1, PAGE_SIZE);
+
+	if (start >= end)
+		return 0;
+	if (gv_ram_map_add(map, start, end)) {
+		pr_warn("more than %d System RAM ranges: memory above %#llx cannot be lent\n",
+			GV_RAM_MAP_MAX, start);
+		return 1;
+	}
+	return 0;
+}
+
+/* The green view starts empty; the root side checks lends against RAM. */
+static int green_setup(struct gv_state *s, const struct gv_ept_ops *ops)
+{
+	struct gv_hv *hv = s->hv;
+	int err;
+
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
+			    &hv->ram, add_ram_range);
+	err = gv_ept_init(&hv->green, ops, s->vmx.phys_bits, s->vmx.ept_flags);
+	if (err)
+		return err;
+	hv->green_eptp = gv_ept_eptp(&hv->green);
 	return 0;
 }
 
@@ -182,6 +231,7 @@ int gv_ept_setup(struct gv_state *s)
 	err = gv_ept_build_identity(&hv->rich, &hv->mtrr, hv->rich_limit,
 				    GV_EPT_RWX);
 	err = err ?: protect_hypervisor(s);
+	err = err ?: green_setup(s, &ops);
 	if (err)
 		goto fail;
 	/* Nothing ran on the view yet: free what the splits unlinked. */

@@ -398,7 +398,11 @@ static int gv_genl_put_ept(struct sk_buff *msg, const void *arg)
 	       nla_put_u64_64bit(msg, GV_EPT_ATTR_LEAVES_2M, st->leaves_2m,
 				 GV_EPT_ATTR_PAD) ||
 	       nla_put_u64_64bit(msg, GV_EPT_ATTR_LEAVES_4K, st->leaves_4k,
-				 GV_EPT_ATTR_PAD);
+				 GV_EPT_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_ATTR_GREEN_PAGES, st->green_pages,
+				 GV_EPT_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EPT_ATTR_GREEN_TABLES,
+				 st->green_tables, GV_EPT_ATTR_PAD);
 }
 
 static int gv_genl_get_ept(struct sk_buff *skb, struct genl_info *info)

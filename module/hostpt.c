@@ -13,11 +13,15 @@
 #include <linux/vmalloc.h>
 #include <asm/io.h>
 #include <asm/pgtable.h>
+#include <asm/apic.h>
+#include <linux/sizes.h>
 #include "gv_core.h"
 #include "../hvcore/hv_vmx.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_RW		BIT_ULL(1)
+#define PTE_PWT		BIT_ULL(3)
+#define PTE_PCD		BIT_ULL(4)
 #define PTE_A		BIT_ULL(5)
 #define PTE_D		BIT_ULL(6)
 #define PTE_NX		BIT_ULL(63)
@@ -91,6 +95,60 @@ static int map_module_range(struct gv_state *s, const void *start,
 	return 0;
 }
 
+/*
+ * Root-only virtual addresses, outside everything the root side shares
+ * with Linux (direct map, module area): the per-CPU map windows
+ * (hvcore/hv_green.c) and the xAPIC page (NMI IPIs, hvcore/hv_smp.c).
+ */
+#define GV_WINDOW_BASE	0xffffff0000000000ull
+#define GV_APIC_VA	(GV_WINDOW_BASE + SZ_2M)
+
+/* The level-1 entry that maps @va (its tables exist). */
+static u64 *pte_of(struct gv_state *s, u64 va)
+{
+	u64 *table = gv_palloc_va(&s->hv->palloc, s->host_cr3);
+	unsigned int level;
+
+	for (level = s->pt_levels; level > 1; level--)
+		table = gv_palloc_va(&s->hv->palloc,
+				     table[pt_index(va, level)] & PTE_ADDR);
+	return &table[pt_index(va, 1)];
+}
+
+/* One page table holds every CPU's window PTE, all empty until used. */
+static int map_windows(struct gv_state *s)
+{
+	int err;
+
+	if (nr_cpu_ids > PTRS_PER_PTE) {
+		pr_err("more than %d CPUs are not supported\n", PTRS_PER_PTE);
+		return -EOPNOTSUPP;
+	}
+	err = map_4k(s, GV_WINDOW_BASE, 0, PTE_NX);
+	if (err)
+		return err;
+	s->hv->window_ptes = pte_of(s, GV_WINDOW_BASE);
+	*s->hv->window_ptes = 0;
+	s->hv->window_base = GV_WINDOW_BASE;
+	return 0;
+}
+
+/* In xAPIC mode the root side writes the ICR through its own mapping. */
+static int map_xapic(struct gv_state *s)
+{
+	u64 base;
+	int err;
+
+	if (x2apic_enabled())
+		return 0;
+	rdmsrl(MSR_IA32_APICBASE, base);
+	err = map_4k(s, GV_APIC_VA, base & PAGE_MASK,
+		     PTE_RW | PTE_NX | PTE_PCD | PTE_PWT);
+	if (!err)
+		s->hv->apic_va = GV_APIC_VA;
+	return err;
+}
+
 int gv_hostpt_build(struct gv_state *s)
 {
 	unsigned int i;
@@ -109,6 +167,8 @@ int gv_hostpt_build(struct gv_state *s)
 	err = map_module_range(s, __gv_root_text_start, __gv_root_text_end, 0);
 	err = err ?: map_module_range(s, __gv_root_rodata_start,
 				      __gv_root_rodata_end, PTE_NX);
+	err = err ?: map_windows(s);
+	err = err ?: map_xapic(s);
 	if (!err)
 		return 0;
 fail:

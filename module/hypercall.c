@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "gv_core.h"
+#include "../include/greenvisor/vmcall.h"
 
 struct gv_hc_args {
 	unsigned long a[6];
@@ -13,19 +14,7 @@ struct gv_hc_args {
 
 static long gv_vmcall(u32 nr, struct gv_hc_args *io)
 {
-	register unsigned long r10 asm("r10") = io->a[3];
-	register unsigned long r8 asm("r8") = io->a[4];
-	register unsigned long r9 asm("r9") = io->a[5];
-	unsigned long rax = GV_HC_RAX(nr);
-
-	asm volatile("vmcall"
-		     : "+a"(rax), "+D"(io->a[0]), "+S"(io->a[1]), "+d"(io->a[2]),
-		       "+r"(r10), "+r"(r8), "+r"(r9)
-		     : : "memory");
-	io->a[3] = r10;
-	io->a[4] = r8;
-	io->a[5] = r9;
-	return (long)rax;
+	return gv_vmcall6(nr, io->a);
 }
 
 int gv_hc_version(u32 *abi, u32 *cpu, u32 *features)
@@ -66,7 +55,11 @@ int gv_hc_ept_stats_read(struct gv_ept_stats_out *st)
 	st->leaves_1g = io.a[1];
 	st->leaves_2m = io.a[2];
 	st->leaves_4k = io.a[3];
-	return 0;
+	memset(&io, 0, sizeof(io));
+	ret = gv_vmcall(GV_HC_GREEN_STATS, &io);
+	st->green_pages = io.a[0];
+	st->green_tables = io.a[1];
+	return ret;
 }
 
 /*
@@ -107,4 +100,65 @@ int gv_hc_devirt(void)
 	struct gv_hc_args io = { };
 
 	return gv_vmcall(GV_HC_DEVIRT, &io);
+}
+
+/* GV_HC_MEM_LEND / GV_HC_MEM_RETURN, one step: 0, GV_HC_RETRY or -errno. */
+long gv_hc_mem_step(u32 nr, u64 pa, u64 size, u64 *done)
+{
+	struct gv_hc_args io = { .a = { pa, size } };
+	long ret = gv_vmcall(nr, &io);
+
+	*done = io.a[1];
+	return ret;
+}
+
+int gv_hc_green_stats_read(struct gv_green_stats_out *st)
+{
+	struct gv_hc_args io = { };
+	long ret = gv_vmcall(GV_HC_GREEN_STATS, &io);
+
+	if (ret)
+		return ret;
+	st->pages = io.a[0];
+	st->tables = io.a[1];
+	st->op_dir = io.a[2];
+	st->op_start = io.a[3];
+	st->op_next = io.a[4];
+	st->op_end = io.a[5];
+	return 0;
+}
+
+int gv_hc_smp_stats_read(unsigned int cpu, struct gv_smp_stats_out *st)
+{
+	struct gv_hc_args io = { .a = { cpu } };
+	long ret = gv_vmcall(GV_HC_SMP_STATS, &io);
+
+	if (ret)
+		return ret;
+	st->nmi_ipis_sent = io.a[0];
+	st->nmi_ipis_seen = io.a[1];
+	st->nmis_injected = io.a[2];
+	st->flushes = io.a[3];
+	st->gen_seen = io.a[4];
+	st->gen = io.a[5];
+	return 0;
+}
+
+/* GV_HC_EPT_SYNC: returns the number of other CPUs that flushed, or -errno. */
+long gv_hc_ept_sync_call(void)
+{
+	struct gv_hc_args io = { };
+	long ret = gv_vmcall(GV_HC_EPT_SYNC, &io);
+
+	return ret ? ret : (long)io.a[0];
+}
+
+int gv_hc_quiesce_ping_call(u32 *parked, u32 *others)
+{
+	struct gv_hc_args io = { };
+	long ret = gv_vmcall(GV_HC_QUIESCE_PING, &io);
+
+	*parked = io.a[0];
+	*others = io.a[1];
+	return ret;
 }

@@ -71,17 +71,31 @@ static int launch(struct gv_state *s, struct gv_cpu_pages *p)
 	err = gv_vmcs_setup(s, p);
 	if (err)
 		return err;
-	/* No stale translations of an earlier load's view (SDM 29.4.3.1). */
+	/*
+	 * In VMX operation from here on for shootdowns: a CPU changing a view
+	 * now either sees us active and waits for our flush, or changed it
+	 * before we read the generation, and the INVEPT below covers it.
+	 */
+	p->cpu.apic_id = cpu_physical_id(p->cpu.cpu);
+	/* Publish "active" before reading the generation (pairs with the
+	 * atomic increment in gv_ept_update_end()).
+	 */
+	smp_store_mb(p->cpu.active, 1);
+	p->cpu.ept_gen_seen = READ_ONCE(s->hv->ept_gen);
+	/* No stale translations of an earlier load's views (SDM 29.4.3.1). */
 	gv_invept(INVEPT_SINGLE_CONTEXT, s->hv->rich_eptp);
+	gv_invept(INVEPT_SINGLE_CONTEXT, s->hv->green_eptp);
 	switch (gv_vmx_launch()) {
 	case 0:
 		return 0;
 	case 1:
+		WRITE_ONCE(p->cpu.active, 0);
 		pr_err("CPU %u: VMLAUNCH failed, VM-instruction error %llu\n",
 		       p->cpu.cpu, gv_vmread(VMCS_INSN_ERROR));
 		return -EIO;
 	default:
 		/* The CPU never ran as a guest; its root state is ours to read. */
+		WRITE_ONCE(p->cpu.active, 0);
 		pr_err("CPU %u: VM entry failed, exit reason 0x%x qualification %u (SDM 27.8)\n",
 		       p->cpu.cpu, p->cpu.entry_fail_reason, p->cpu.entry_fail_qual);
 		return -EIO;

@@ -103,10 +103,16 @@ static int gv_cpu_online(unsigned int cpu)
 
 static int gv_cpu_offline(unsigned int cpu)
 {
+	int err;
+
 	if (!gv_cpu_is_virtualized(cpu))
 		return 0;
 	gv_log_drain();
-	return gv_devirt_this_cpu(&gv);
+	err = gv_devirt_this_cpu(&gv);
+	if (err == -EBUSY)
+		pr_err("CPU %u cannot go offline while memory is lent to the green partition\n",
+		       cpu);
+	return err;
 }
 
 static void devirt_ipi(void *unused)
@@ -119,6 +125,7 @@ static void devirt_ipi(void *unused)
 static int gv_reboot_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
+	gv_green_return_all();
 	cpus_read_lock();
 	WRITE_ONCE(gv.shutting_down, true);
 	gv_log_drain();
@@ -217,6 +224,7 @@ static void __exit gv_exit(void)
 	unregister_pm_notifier(&gv_pm_nb);
 	unregister_reboot_notifier(&gv_reboot_nb);
 	cancel_delayed_work_sync(&gv_log_work);
+	gv_green_return_all();
 	gv_log_drain();
 	cpuhp_remove_state(gv.cpuhp_state);
 	if (gv_nr_virtualized())

@@ -24,6 +24,8 @@ static_assert(offsetof(struct gv_devirt, idtr) == GV_DEVIRT_IDTR);
 static_assert(offsetof(struct gv_devirt, tmp_gdtr) == GV_DEVIRT_TMP_GDTR);
 static_assert(offsetof(struct gv_regs, r15) == 112);
 static_assert(sizeof(struct gv_cpu) <= 2 * GV_PAGE_SIZE);
+static_assert(offsetof(struct gv_cpu, kick) == GV_CPU_KICK);
+static_assert(offsetof(struct gv_cpu, nmi_in_root) == GV_CPU_KICK + 1);
 static_assert(offsetof(struct gv_cpu, self) == 0);
 
 #define GV_TSS_IST1_OFFSET	0x24
@@ -166,8 +168,8 @@ static void init_gdt_tss(struct gv_cpu_pages *p)
 
 	*(u64 *)(p->tss + GV_TSS_IST1_OFFSET) = ist_top;
 	*(u16 *)(p->tss + GV_TSS_IOMAP_OFFSET) = GV_TSS_SIZE;
-	/* gv_nmi_stub finds its pending flag at the IST top. */
-	*(u64 *)ist_top = (u64)&p->cpu.nmi_pending;
+	/* gv_nmi_stub finds its kick/nmi_in_root flags at the IST top. */
+	*(u64 *)ist_top = (u64)&p->cpu.kick;
 }
 
 static void init_cpu(struct gv_state *s, unsigned int cpu)
@@ -183,6 +185,7 @@ static void init_cpu(struct gv_state *s, unsigned int cpu)
 	c->hv = s->hv;
 	c->cpu = cpu;
 	c->vpid = cpu + 1;	/* VPID 0 is the root's */
+	c->apic_id = cpu_physical_id(cpu);
 	c->launch_fail_rip = (u64)gv_vmx_launch_entry_failed;
 	c->cr4_fixed0 = s->vmx.cr4_fixed0;
 	c->cr4_fixed1 = s->vmx.cr4_fixed1;

@@ -70,6 +70,8 @@ static struct nla_policy gv_ept_policy[GV_EPT_ATTR_MAX + 1] = {
 	[GV_EPT_ATTR_LEAVES_1G]		= { .type = NLA_U64 },
 	[GV_EPT_ATTR_LEAVES_2M]		= { .type = NLA_U64 },
 	[GV_EPT_ATTR_LEAVES_4K]		= { .type = NLA_U64 },
+	[GV_EPT_ATTR_GREEN_PAGES]	= { .type = NLA_U64 },
+	[GV_EPT_ATTR_GREEN_TABLES]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy gv_ept_map_policy[GV_EPT_MAP_ATTR_MAX + 1] = {
@@ -416,6 +418,11 @@ static int parse_ept(struct nlattr **top, void *arg)
 	st->leaves_1g = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_1G]);
 	st->leaves_2m = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_2M]);
 	st->leaves_4k = nla_get_u64(tb[GV_EPT_ATTR_LEAVES_4K]);
+	/* Older modules do not report the green view. */
+	st->green_pages = tb[GV_EPT_ATTR_GREEN_PAGES] ?
+			  nla_get_u64(tb[GV_EPT_ATTR_GREEN_PAGES]) : 0;
+	st->green_tables = tb[GV_EPT_ATTR_GREEN_TABLES] ?
+			   nla_get_u64(tb[GV_EPT_ATTR_GREEN_TABLES]) : 0;
 	return 0;
 }
 

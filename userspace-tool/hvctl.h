@@ -60,6 +60,8 @@ struct hv_ept_stats {
 	uint64_t leaves_1g;
 	uint64_t leaves_2m;
 	uint64_t leaves_4k;
+	uint64_t green_pages;	/* lent to the green partition */
+	uint64_t green_tables;
 };
 
 /* GV_CMD_EPT_QUERY reply: how the rich view maps one GPA. */

@@ -358,6 +358,9 @@ void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st)
 		fprintf(o->f, "  2 MiB leaves  %10" PRIu64 "\n", st->leaves_2m);
 		fprintf(o->f, "  4 KiB leaves  %10" PRIu64 "\n", st->leaves_4k);
 		fprintf(o->f, "  leaves total  %10" PRIu64 "\n", total);
+		fputs("EPT green view:\n", o->f);
+		fprintf(o->f, "  table pages   %10" PRIu64 "\n", st->green_tables);
+		fprintf(o->f, "  pages lent    %10" PRIu64 "\n", st->green_pages);
 		return;
 	}
 	json_init(&j, o->f, o->pretty);
@@ -372,6 +375,10 @@ void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st)
 	json_uint(&j, st->leaves_4k);
 	json_key(&j, "leaves_total");
 	json_uint(&j, total);
+	json_key(&j, "green_table_pages");
+	json_uint(&j, st->green_tables);
+	json_key(&j, "green_pages_lent");
+	json_uint(&j, st->green_pages);
 	json_end_object(&j);
 	json_finish(&j);
 }

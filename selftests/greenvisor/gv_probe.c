@@ -48,7 +48,7 @@ static __printf(2, 3) int fail(int cpu, const char *fmt, ...)
 }
 
 /* GV_HC_VERSION; returns 0 or the signal it raised. */
-static int try_version(struct gv_regs *r)
+static int try_version(struct gv_vmcall_regs *r)
 {
 	fault_sig = 0;
 	if (sigsetjmp(fault_env, 1))
@@ -60,7 +60,7 @@ static int try_version(struct gv_regs *r)
 static int probe_cpu(int cpu, enum mode mode, long repeat, bool want_ud)
 {
 	struct gv_cpuid sig, feat, l1;
-	struct gv_regs r = { 0 };
+	struct gv_vmcall_regs r = { 0 };
 	char name[13], vmcall[64] = "-";
 	bool present, vmx, hv;
 	int bad = 0, fault = -1;

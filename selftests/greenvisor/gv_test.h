@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <linux/greenvisor.h>
+#include "../../include/greenvisor/vmcall.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -50,35 +51,8 @@ static inline void gv_cpuid(uint32_t leaf, uint32_t subleaf,
 		     : "memory");
 }
 
-/* Registers of one VMCALL, in the order of the uapi register convention. */
-struct gv_regs {
-	uint64_t rax;	/* in: signature | call number; out: status */
-	uint64_t rdi;	/* argument / result 0 */
-	uint64_t rsi;	/* argument / result 1 */
-	uint64_t rdx;	/* argument / result 2 */
-	uint64_t r10;	/* argument / result 3 */
-	uint64_t r8;	/* argument / result 4 */
-	uint64_t r9;	/* argument / result 5 */
-};
-
-static inline void gv_vmcall_regs(struct gv_regs *r)
-{
-	register uint64_t r10 asm("r10") = r->r10;
-	register uint64_t r8 asm("r8") = r->r8;
-	register uint64_t r9 asm("r9") = r->r9;
-
-	asm volatile("vmcall"
-		     : "+a" (r->rax), "+D" (r->rdi), "+S" (r->rsi),
-		       "+d" (r->rdx), "+r" (r10), "+r" (r8), "+r" (r9)
-		     :
-		     : "memory");
-	r->r10 = r10;
-	r->r8 = r8;
-	r->r9 = r9;
-}
-
 /* A greenvisor call with no arguments; returns the status (RAX). */
-static inline int64_t gv_vmcall0(uint32_t nr, struct gv_regs *r)
+static inline int64_t gv_vmcall0(uint32_t nr, struct gv_vmcall_regs *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->rax = GV_HC_RAX(nr);

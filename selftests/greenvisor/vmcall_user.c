@@ -56,7 +56,7 @@ static int catch_faults(void)
  * Issue one VMCALL that may fault. Returns 0 if it completed (@r holds
  * the results) or the number of the signal it raised.
  */
-static int try_vmcall(struct gv_regs *r)
+static int try_vmcall(struct gv_vmcall_regs *r)
 {
 	fault_sig = 0;
 	fault_trapno = -1;
@@ -67,7 +67,7 @@ static int try_vmcall(struct gv_regs *r)
 	return 0;
 }
 
-static void fill_args(struct gv_regs *r, uint64_t rax)
+static void fill_args(struct gv_vmcall_regs *r, uint64_t rax)
 {
 	r->rax = rax;
 	r->rdi = 0xa0a0a0a0a0a0a0a0ull;
@@ -95,7 +95,7 @@ FIXTURE_TEARDOWN(vmcall_user)
 /* GV_HC_VERSION on @cpu must answer with that CPU's number. */
 #define CHECK_VERSION(cpu) do {						\
 	struct gv_cpuid _f;						\
-	struct gv_regs _r;						\
+	struct gv_vmcall_regs _r;						\
 	int _sig;							\
 									\
 	gv_cpuid(GV_CPUID_LEAF_FEATURES, 0, &_f);			\
@@ -183,7 +183,7 @@ TEST_F(vmcall_user, version_preserves_registers)
 TEST_F(vmcall_user, unknown_call_einval)
 {
 	static const uint32_t calls[] = { 0x7777, 0xffff, 0xffffffffu };
-	struct gv_regs r, in;
+	struct gv_vmcall_regs r, in;
 	unsigned int j;
 	int i, sig;
 
@@ -219,7 +219,7 @@ TEST_F(vmcall_user, cpl0_call_gp)
 	static const uint32_t calls[] = {
 		GV_HC_EXIT_COUNTS, GV_HC_LOG_READ, GV_HC_DEVIRT,
 	};
-	struct gv_regs r;
+	struct gv_vmcall_regs r;
 	unsigned int j;
 	int i, n, sig;
 
@@ -264,7 +264,7 @@ TEST_F(vmcall_user, foreign_signature_ud)
 		(uint64_t)(GV_HC_SIGNATURE ^ 0x80000000u) << 32,
 		~0ull,
 	};
-	struct gv_regs r;
+	struct gv_vmcall_regs r;
 	unsigned int j;
 	int i, sig;
 

@@ -20,6 +20,7 @@
 #include "../../ept/ept_table.h"
 #include "../../uapi/linux/greenvisor.h"
 #include "gv_kunit.h"
+#include "gv_tmem.h"
 
 #define UC	GV_MT_UC
 #define WC	GV_MT_WC
@@ -36,49 +37,6 @@
 #define GB	0x40000000ull
 #define ALL8(t)	(0x0101010101010101ull * (t))
 
-/* ---- table memory for the tests ---- */
-
-struct tmem {
-	int live;		/* pages allocated and not freed */
-	int allocs;		/* successful allocations */
-	int budget;		/* allocations still allowed; < 0: unlimited */
-	int bad_free;		/* frees whose pa did not match the page */
-};
-
-static void *tmem_alloc(void *ctx, u64 *pa)
-{
-	struct tmem *m = ctx;
-	void *va;
-
-	if (!m->budget)
-		return NULL;
-	va = (void *)__get_free_page(GFP_KERNEL);
-	if (!va)
-		return NULL;
-	memset(va, 0x5a, PAGE_SIZE);	/* the table code must zero it */
-	if (m->budget > 0)
-		m->budget--;
-	m->live++;
-	m->allocs++;
-	*pa = virt_to_phys(va);
-	return va;
-}
-
-static void tmem_free(void *ctx, void *va, u64 pa)
-{
-	struct tmem *m = ctx;
-
-	if (virt_to_phys(va) != pa)
-		m->bad_free++;
-	m->live--;
-	free_page((unsigned long)va);
-}
-
-static void *tmem_va(void *ctx, u64 pa)
-{
-	return phys_to_virt(pa);
-}
-
 struct fixture {
 	struct tmem mem;
 	struct gv_ept_ops ops;
@@ -92,11 +50,7 @@ static struct fixture *fixture_new(struct kunit *test)
 	struct fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->mem.budget = -1;
-	f->ops.ctx = &f->mem;
-	f->ops.alloc_table = tmem_alloc;
-	f->ops.free_table = tmem_free;
-	f->ops.pa_to_va = tmem_va;
+	tmem_ept_ops(&f->mem, &f->ops);
 	return f;
 }
 

@@ -9,3 +9,5 @@
 #include "../../hvcore/hv_xcr.c"
 #include "../../ept/ept_mtrr.c"
 #include "../../ept/ept_table.c"
+#include "../../ept/ept_lend.c"
+#include "../../ept/ept_owner.c"

@@ -11,6 +11,8 @@
 #   - CPUID(0x40000000) and GV_HC_VERSION vmcall round trips in TSC ticks,
 #     per CPU, min and median of N repeats, natively (before loading) and
 #     under greenvisor, with a non-exiting "nop" sample as the baseline;
+#   - EPT shootdown (GV_HC_EPT_SYNC) and quiesce (GV_HC_QUIESCE_PING) cost,
+#     and lend/return throughput (selftests/greenvisor/kmod/gv_ept_bench.c);
 #   - exits per second per CPU at idle (two `hvctl -j stats` samples);
 #   - load (launch on every CPU) and unload times in guest seconds.
 # Env: GV_BENCH_CPUS (2), GV_BENCH_MODEL (haswell), GV_BENCH_REPEATS (2000),
@@ -37,8 +39,12 @@ make -C "$GV_ROOT/selftests/greenvisor" OUT="$SELF" >"$OUT/build.log" 2>&1 ||
 
 make -C "$GV_ROOT/userspace-tool" hvctl hvctl-static >>"$OUT/build.log" 2>&1 ||
 	gv_msg "warning: hvctl did not build; idle exit rates will not be measured"
+make -C "$GV_ROOT/selftests/greenvisor/kmod" \
+	KDIR="/usr/src/linux-headers-$(gv_kabi)" >>"$OUT/build.log" 2>&1 ||
+	{ tail -n 20 "$OUT/build.log" >&2; gv_die "test modules build failed"; }
 gv_mkpayload "$OUT/payload" "run:$GV_RIG/suites/bench.sh" module hvctl \
-	"bin:$SELF/gv_bench"
+	"bin:$SELF/gv_bench" \
+	"$GV_ROOT/selftests/greenvisor/kmod/gv_ept_bench.ko"
 # The guest suite reads its knobs from the environment of /init's child:
 # pass them through a file it sources.
 printf 'GV_BENCH_REPEATS=%s\nGV_BENCH_IDLE=%s\n' "$REPEATS" "$IDLE" >"$OUT/payload/bench.env"
@@ -69,6 +75,8 @@ function kv(s,   n, i, a, p) {
 		mn[k] = v["min"]; md[k] = v["median"]; net[k] = v["net"]
 	} else if (v["phase"] == "idle") {
 		idle = idle sprintf("  cpu%-3s %6s exits in %6s s = %5s/s  (CPUID %s, VMCALL %s, other %s); %s more than sampling alone\n", v["cpu"], v["exits"], v["secs"], v["per_sec"], v["cpuid"], v["vmcall"], v["other"], v["net"])
+	} else if (v["phase"] == "lend" || v["phase"] == "return") {
+		mem = mem sprintf("  %-6s %6s pages in %3s vmcalls (%s pages per vmcall): %s ticks/page\n", v["phase"], v["pages"], v["calls"], v["pages_per_call"], v["ticks_per_page"])
 	} else if (v["phase"] == "load" || v["phase"] == "unload") {
 		lat = lat sprintf("  %-7s %s s (guest clock)\n", v["phase"], v["secs"])
 	}
@@ -80,6 +88,7 @@ END {
 		split(rows[i], r, " ")
 		printf "  %-7s cpu%-2s %-9s %9s %9s %9s\n", r[1], r[2], r[3], mn[rows[i]], md[rows[i]], net[rows[i]]
 	}
+	if (mem != "") printf "\nLend / return (return includes the scrub), TSC ticks:\n%s", mem
 	if (idle != "") printf "\nExits at idle, per CPU (upper bound: includes the sampling):\n%s", idle
 	if (lat != "") printf "\nLoad / unload:\n%s", lat
 	if (errs != "") printf "\nNot measured:\n%s", errs

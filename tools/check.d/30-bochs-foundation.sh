@@ -63,7 +63,8 @@ payload() {
 	local dir=$1 mode=$2 b items=()
 	# hvctl: hvctl-static when up to date, else hvctl and its libraries.
 	items=("run:$GV_RIG/suites/foundation.sh" module hvctl
-	       "$GV_ROOT/selftests/greenvisor/kmod/gv_protect_test.ko")
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_protect_test.ko"
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko")
 	for b in cpuid_leaf vmcall_user workload gv_probe kvm_hold gv_bench; do
 		items+=("bin:$SELF/$b")
 	done

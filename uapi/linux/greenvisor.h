@@ -138,6 +138,63 @@
  * fault-tolerant kernel access (copy_to_kernel_nofault() and friends)
  * returns -EFAULT and any other one oopses the rich OS; at CPL 1-3, or
  * without a linear address, #GP(0).
+ *
+ * GV_HC_DEVIRT refuses with -GV_EBUSY while memory is lent to the green
+ * partition: a CPU outside VMX operation could read it.
+ *
+ * GV_HC_MEM_LEND (CPL0)
+ *   Lend [arg0, arg0 + arg1) to the green partition: the pages leave the
+ *   rich view (no access; a rich-OS access faults as described above) and
+ *   appear identity-mapped, read/write/execute, in the green view with the
+ *   same memory type. Every CPU has dropped its rich-view translations of
+ *   the range before the call returns (INVEPT shootdown).
+ *   in:  arg0 = physical address, arg1 = size (both 4 KiB multiples)
+ *   out: RAX = 0 when the whole range is lent; GV_HC_RETRY after at most
+ *        512 pages: issue the same call again to continue;
+ *        result1 = bytes of the range lent so far
+ *   err (nothing changed): -GV_EINVAL empty/unaligned/wrapping range;
+ *        -GV_ERANGE not entirely System RAM; -GV_EBUSY part of it is lent
+ *        already, or another lend/return is in progress (only one at a
+ *        time, continued by repeating it); -GV_EPERM part of it is not
+ *        plain rich-OS memory (hypervisor pool or text, a protected page);
+ *        -GV_ENOSYS no green view;
+ *   err (partial): -GV_ENOSPC out of table pages: result1 bytes from arg0
+ *        are lent; return them to undo.
+ *
+ * GV_HC_MEM_RETURN (CPL0)
+ *   Return [arg0, arg0 + arg1): each page is unmapped from the green view,
+ *   every CPU flushes it, it is zeroed, and the rich view gets it back
+ *   (large pages are rebuilt where possible). Same registers, continuation
+ *   and errors as GV_HC_MEM_LEND, except -GV_ENOENT: part of the range is
+ *   not lent (instead of -GV_EBUSY/-GV_EPERM for that case).
+ *
+ * GV_HC_GREEN_STATS (CPL0)
+ *   out: result0 = pages lent, result1 = EPT table pages of the green view,
+ *        result2 = lend/return in progress (0 none, 1 lend, 2 return),
+ *        result3/4/5 = its start, next page, end
+ *
+ * GV_HC_SMP_STATS (CPL0)
+ *   in:  arg0 = CPU index
+ *   out: result0 = NMI IPIs that CPU sent, result1 = greenvisor NMIs it
+ *        received, result2 = NMIs injected into the rich OS, result3 =
+ *        flushes it made because the views changed, result4 = view
+ *        generation it last flushed, result5 = current generation
+ *   err: -GV_EINVAL for an unknown CPU
+ *
+ * GV_HC_EPT_SYNC (CPL0)
+ *   TLB shootdown of every EPT view on every CPU in VMX operation; returns
+ *   when all have flushed. out: result0 = other CPUs that flushed
+ *
+ * GV_HC_QUIESCE_PING (CPL0)
+ *   Stops every other CPU in root mode, counts them, releases them (the
+ *   quiesce primitive's self-test). out: result0 = CPUs that were parked,
+ *   result1 = other CPUs in VMX operation
+ *
+ * NMIs: greenvisor takes NMI exits to reach other CPUs (shootdown,
+ * quiesce) and gives every NMI that is not its own to the rich OS, at the
+ * first instruction where the rich OS can take it. An NMI of the platform
+ * that arrives together with one of greenvisor's is merged with it by the
+ * CPU and not seen by the rich OS.
  */
 #define GV_HC_VERSION		0x0000
 #define GV_HC_EXIT_COUNTS	0x0001
@@ -146,7 +203,13 @@
 #define GV_HC_EPT_STATS		0x0004
 #define GV_HC_SELFTEST_CANARY	0x0005
 #define GV_HC_EPT_QUERY		0x0006
-#define GV_HC_NR_CORE		0x0007	/* core calls are below this number */
+#define GV_HC_MEM_LEND		0x0007
+#define GV_HC_MEM_RETURN	0x0008
+#define GV_HC_GREEN_STATS	0x0009
+#define GV_HC_SMP_STATS		0x000a
+#define GV_HC_EPT_SYNC		0x000b
+#define GV_HC_QUIESCE_PING	0x000c
+#define GV_HC_NR_CORE		0x000d	/* core calls are below this number */
 
 /* Exit-reason table size: basic exit reasons 0 .. GV_EXIT_REASON_MAX - 1. */
 #define GV_EXIT_REASON_MAX	80

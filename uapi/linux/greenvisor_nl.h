@@ -122,6 +122,8 @@ enum gv_ept_attr {
 	GV_EPT_ATTR_LEAVES_1G,		/* u64: 1 GiB leaves */
 	GV_EPT_ATTR_LEAVES_2M,		/* u64: 2 MiB leaves */
 	GV_EPT_ATTR_LEAVES_4K,		/* u64: 4 KiB leaves */
+	GV_EPT_ATTR_GREEN_PAGES,	/* u64: pages lent to the green view */
+	GV_EPT_ATTR_GREEN_TABLES,	/* u64: the green view's table pages */
 
 	__GV_EPT_ATTR_MAX,
 	GV_EPT_ATTR_MAX = __GV_EPT_ATTR_MAX - 1

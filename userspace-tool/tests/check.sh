@@ -106,7 +106,8 @@ VKEYS="tool_version loaded module_version abi_version abi_major abi_minor"
 SKEYS="module_version abi_version abi_major abi_minor abi_cpu features
        features_raw cpus_possible cpus_online cpus_virtualized"
 CKEYS="cpu online virtualized exits_total"
-EKEYS="table_pages leaves_1g leaves_2m leaves_4k leaves_total"
+EKEYS="table_pages leaves_1g leaves_2m leaves_4k leaves_total
+       green_table_pages green_pages_lent"
 MKEYS="gpa gpa_hex hpa hpa_hex leaf_size perm perm_raw memtype memtype_raw
        ignore_pat"
 

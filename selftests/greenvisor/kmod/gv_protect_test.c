@@ -16,7 +16,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include "../../../uapi/linux/greenvisor.h"
+#include "../../../include/greenvisor/vmcall.h"
 
 static unsigned long root_text;
 module_param(root_text, ulong, 0400);
@@ -45,22 +45,6 @@ static void result(bool ok, const char *name)
 		failures++;
 }
 
-static long vmcall6(u32 nr, unsigned long out[6])
-{
-	register unsigned long r10 asm("r10") = out[3];
-	register unsigned long r8 asm("r8") = out[4];
-	register unsigned long r9 asm("r9") = out[5];
-	unsigned long rax = GV_HC_RAX(nr);
-
-	asm volatile("vmcall"
-		     : "+a"(rax), "+D"(out[0]), "+S"(out[1]), "+d"(out[2]),
-		       "+r"(r10), "+r"(r8), "+r"(r9) : : "memory");
-	out[3] = r10;
-	out[4] = r8;
-	out[5] = r9;
-	return rax;
-}
-
 struct canary {
 	u64 pa, hash, gpa, gva, qual;
 };
@@ -68,7 +52,7 @@ struct canary {
 static int read_canary(struct canary *c)
 {
 	unsigned long r[6] = { };
-	long ret = vmcall6(GV_HC_SELFTEST_CANARY, r);
+	long ret = gv_vmcall6(GV_HC_SELFTEST_CANARY, r);
 
 	c->pa = r[0];
 	c->hash = r[1];
@@ -87,7 +71,7 @@ static u64 ept_violations(void)
 	for_each_online_cpu(cpu) {
 		unsigned long r[6] = { cpu, 48 };
 
-		if (!vmcall6(GV_HC_EXIT_COUNTS, r))
+		if (!gv_vmcall6(GV_HC_EXIT_COUNTS, r))
 			sum += r[0];
 	}
 	return sum;
@@ -184,7 +168,7 @@ struct ept_map {
 static long ept_query(u64 gpa, struct ept_map *m)
 {
 	unsigned long r[6] = { gpa };
-	long ret = vmcall6(GV_HC_EPT_QUERY, r);
+	long ret = gv_vmcall6(GV_HC_EPT_QUERY, r);
 
 	m->hpa = r[0];
 	m->size = r[1];

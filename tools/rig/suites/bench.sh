@@ -58,6 +58,17 @@ echo "GVB: phase=load secs=$(secs $((t1 - t0)))"
 
 bench loaded
 
+# EPT shootdown, quiesce and lend/return (selftests/greenvisor/kmod).
+if [ -f $P/gv_ept_bench.ko ]; then
+	n0=$(dmesg | wc -l)
+	if insmod $P/gv_ept_bench.ko; then
+		rmmod gv_ept_bench
+		dmesg | tail -n +$((n0 + 1)) | sed -n 's/.*\(GVB: .*\)/\1/p'
+	else
+		echo "GVB: error insmod gv_ept_bench.ko failed"
+	fi
+fi
+
 # Idle: three `hvctl -j stats` samples. s0 -> s1 has only the sampling
 # itself in between (the uptime reads and hvctl: every static program
 # started runs glibc's CPUID probing, and hvctl reads the counters by

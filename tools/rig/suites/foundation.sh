@@ -267,17 +267,46 @@ t_hvctl_stats_cpuid() {
 	done
 }
 
-# protect_module: the EPT protection test module (selftests/greenvisor/kmod),
-# whose TAP in the kernel log becomes the "protect" suite's results.
-PROTECT_KO=$P/gv_protect_test.ko
-protect_tap() {
+# kmod_tap NAME ARGS...: load the test module $P/NAME.ko with ARGS, unload
+# it, and leave the TAP it logged in /tmp/NAME.tap.
+kmod_tap() {
+	_name=$1
+	shift
 	gvt_dmesg_mark
-	if ! _out=$(insmod "$PROTECT_KO" "$@" 2>&1); then
-		REASON="insmod gv_protect_test.ko: $_out"
+	if ! _out=$(insmod "$P/$_name.ko" "$@" 2>&1); then
+		REASON="insmod $_name.ko: $_out"
 		return 1
 	fi
-	rmmod gv_protect_test
-	gvt_dmesg_since | sed 's/^\[[^]]*\] //' >/tmp/protect.tap
+	rmmod "$_name"
+	gvt_dmesg_since | sed 's/^\[[^]]*\] //' >"/tmp/$_name.tap"
+}
+
+# protect_module: the EPT protection test module (selftests/greenvisor/kmod),
+# whose TAP in the kernel log becomes the "protect" suite's results.
+protect_tap() {
+	kmod_tap gv_protect_test "$@" || return 1
+	cp /tmp/gv_protect_test.tap /tmp/protect.tap
+}
+
+# kmod_suite NAME SUITE N: NAME.tap holds an N-case plan and no failure;
+# its cases become the results of SUITE.
+kmod_suite() {
+	tap2gvt -q -s "$2" <"/tmp/$1.tap" | tee "/tmp/$1.gvt"
+	grep -q "^GVT: PLAN $2 $3\$" "/tmp/$1.gvt" ||
+		{ REASON="$1 printed no $3-case plan"; return 1; }
+	! grep -q '^GVT: FAIL' "/tmp/$1.gvt" ||
+		{ REASON="a $2 case failed"; return 1; }
+}
+
+# green_module: lend/return, every refusal, continuation, the NMI
+# shootdown to a CPU spinning with interrupts off, EPT sync and quiesce
+# (selftests/greenvisor/kmod/gv_green_test.c): the "green" suite.
+t_green_module() {
+	need_loaded || return 1
+	kmod_tap gv_green_test \
+		root_text="$(cat /sys/module/$MOD/sections/.gv_root_text)" ||
+		return 1
+	kmod_suite gv_green_test green 19
 }
 
 t_protect_module() {
@@ -286,11 +315,7 @@ t_protect_module() {
 	protect_tap root_text="$(cat $_s/.gv_root_text)" \
 		root_rodata="$(cat $_s/.gv_root_rodata)" \
 		linux_text="$(cat $_s/.text)" || return 1
-	tap2gvt -q -s protect </tmp/protect.tap | tee /tmp/protect.gvt
-	grep -q '^GVT: PLAN protect 12$' /tmp/protect.gvt ||
-		{ REASON="gv_protect_test printed no 12-case plan"; return 1; }
-	! grep -q '^GVT: FAIL' /tmp/protect.gvt ||
-		{ REASON="a protection case failed"; return 1; }
+	kmod_suite protect protect 12
 }
 
 # mt_is PA TYPE: the rich EPT view maps PA with memory type TYPE.
@@ -605,7 +630,8 @@ quick)
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid
-	       protect_module protect_mtrr suspend_refused nmi_backtrace
+	       protect_module protect_mtrr green_module suspend_refused
+	       nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
 	       hotplug_unloaded kvm_modprobe kvm_busy_load kvm_release_load

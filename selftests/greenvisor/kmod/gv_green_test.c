@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * greenvisor green-partition and shootdown self-test (a test module; also
+ * for bare metal). Lends pages it owns to the green partition through
+ * greenvisor's exported API and through the raw vmcalls, and checks:
+ * lent pages are unreadable and unwritable from the rich OS, every
+ * refusal of uapi GV_HC_MEM_LEND/RETURN (with nothing changed), returned
+ * pages come back zeroed with large pages rebuilt, long calls continue
+ * with GV_HC_RETRY, and a CPU that keeps reading a page in a loop with
+ * interrupts off (TLB warm) faults on its next read once another CPU's
+ * lend returned: the NMI shootdown. TAP lines in the kernel log.
+ */
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include "../../../include/greenvisor/vmcall.h"
+#include "../../../include/greenvisor/greenvisor.h"
+
+/* greenvisor's exported API, looked up at load (no link-time dependency). */
+static int (*lend)(phys_addr_t pa, size_t size);
+static int (*give_back)(phys_addr_t pa, size_t size);
+
+static unsigned long root_text;
+module_param(root_text, ulong, 0400);
+MODULE_PARM_DESC(root_text, "address of a root-text symbol (gv_vmexit_entry)");
+
+#define NR_TESTS	19
+#define BIG_ORDER	10	/* 4 MiB: two GV_HC_RETRY steps of 512 pages */
+#define PATTERN		0xa5a5a5a5a5a5a5a5ull
+
+static unsigned int test_nr;
+static unsigned int failures;
+
+static void result(bool ok, const char *name, long detail)
+{
+	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
+	if (!ok) {
+		pr_info("# %s: got %ld\n", name, detail);
+		failures++;
+	}
+}
+
+/* One raw lend/return step; *done gets result1. */
+static long mem_step(u32 nr, u64 pa, u64 size, u64 *done)
+{
+	unsigned long io[6] = { pa, size };
+	long ret = gv_vmcall6(nr, io);
+
+	if (done)
+		*done = io[1];
+	return ret;
+}
+
+static long read_nofault(const void *src, u64 *val)
+{
+	pagefault_disable();
+	__get_kernel_nofault(val, src, u64, fault);
+	pagefault_enable();
+	return 0;
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+static long write_nofault(void *dst, u64 val)
+{
+	pagefault_disable();
+	__put_kernel_nofault(dst, &val, u64, fault);
+	pagefault_enable();
+	return 0;
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+static u64 green_pages(void)
+{
+	unsigned long io[6] = { };
+
+	return gv_vmcall6(GV_HC_GREEN_STATS, io) ? ~0ull : io[0];
+}
+
+/* Size of the rich-view leaf mapping @pa and its permissions. */
+static long ept_leaf(u64 pa, u64 *size, u64 *perm)
+{
+	unsigned long io[6] = { pa };
+	long ret = gv_vmcall6(GV_HC_EPT_QUERY, io);
+
+	*size = io[1];
+	*perm = io[2];
+	return ret;
+}
+
+static bool all_zero(const u64 *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / 8; i++) {
+		if (p[i])
+			return false;
+	}
+	return true;
+}
+
+static void test_lend_return(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	u64 *va, pa, v = 0, size = 0, perm = 0, before = green_pages();
+	long err;
+
+	if (!page) {
+		result(false, "alloc_page", -ENOMEM);
+		return;
+	}
+	va = page_address(page);
+	pa = page_to_phys(page);
+	memset64(va, PATTERN, PAGE_SIZE / 8);
+
+	err = lend(pa, PAGE_SIZE);
+	result(!err && green_pages() == before + 1, "lend_page", err);
+	err = read_nofault(va, &v);
+	result(err == -EFAULT, "lent_page_read_faults", err);
+	err = write_nofault(va, 0);
+	result(err == -EFAULT, "lent_page_write_faults", err);
+	err = ept_leaf(pa, &size, &perm);
+	result(!err && perm == 0 && size == PAGE_SIZE, "lent_page_no_access_in_rich_view",
+	       err ?: (long)perm);
+	err = lend(pa, PAGE_SIZE);
+	result(err == -EBUSY, "double_lend_refused", err);
+	err = give_back(pa, PAGE_SIZE);
+	result(!err && green_pages() == before, "return_page", err);
+	err = read_nofault(va, &v);
+	result(!err && all_zero(va), "returned_page_readable_and_zeroed", err ?: (long)v);
+	err = mem_step(GV_HC_MEM_RETURN, pa, PAGE_SIZE, NULL);
+	result(err == -GV_ENOENT, "return_not_lent_refused", err);
+	err = give_back(pa, PAGE_SIZE);
+	result(err == -ENOENT, "api_return_not_lent_refused", err);
+	__free_page(page);
+}
+
+static void test_refusals(void)
+{
+	unsigned long io[6] = { };
+	u64 canary_pa, hash, before = green_pages();
+	long a, b, err;
+
+	a = mem_step(GV_HC_MEM_LEND, 0x100001, PAGE_SIZE, NULL);
+	b = mem_step(GV_HC_MEM_LEND, 0x100000, 0, NULL);
+	result(a == -GV_EINVAL && b == -GV_EINVAL, "lend_unaligned_or_empty_refused", a ?: b);
+	a = mem_step(GV_HC_MEM_LEND, 0xfee00000, PAGE_SIZE, NULL);
+	b = mem_step(GV_HC_MEM_LEND, 1ull << 46, PAGE_SIZE, NULL);
+	result(a == -GV_ERANGE && b == -GV_ERANGE, "lend_outside_ram_refused", a ?: b);
+	a = mem_step(GV_HC_MEM_LEND, ~0ull & PAGE_MASK, 2 * PAGE_SIZE, NULL);
+	result(a == -GV_EINVAL, "lend_wrapping_range_refused", a);
+
+	gv_vmcall6(GV_HC_SELFTEST_CANARY, io);
+	canary_pa = io[0];
+	hash = io[1];
+	err = mem_step(GV_HC_MEM_LEND, canary_pa, PAGE_SIZE, NULL);
+	memset(io, 0, sizeof(io));
+	gv_vmcall6(GV_HC_SELFTEST_CANARY, io);
+	result(err == -GV_EPERM && io[1] == hash && green_pages() == before,
+	       "lend_pool_page_refused_unchanged", err);
+	if (root_text) {
+		u64 pa = PFN_PHYS(vmalloc_to_pfn((void *)root_text));
+
+		err = mem_step(GV_HC_MEM_LEND, pa, PAGE_SIZE, NULL);
+		result(err == -GV_EPERM, "lend_root_text_refused", err);
+	} else {
+		pr_info("ok %u lend_root_text_refused # SKIP no address given\n",
+			++test_nr);
+	}
+}
+
+/* A 4 MiB block: two steps each way, a foreign call refused meanwhile. */
+static void test_continuation(void)
+{
+	struct page *pages = alloc_pages(GFP_KERNEL, BIG_ORDER);
+	u64 pa, size = PAGE_SIZE << BIG_ORDER, done1 = 0, done2 = 0;
+	u64 leaf = 0, perm = 0;
+	long r1, r2, busy;
+
+	if (!pages) {
+		pr_info("ok %u lend_continues_with_retry # SKIP no 4 MiB block\n", ++test_nr);
+		pr_info("ok %u return_continues_and_rebuilds_large_pages # SKIP no 4 MiB block\n",
+			++test_nr);
+		return;
+	}
+	pa = page_to_phys(pages);
+	r1 = mem_step(GV_HC_MEM_LEND, pa, size, &done1);
+	busy = mem_step(GV_HC_MEM_RETURN, pa, PAGE_SIZE, NULL);
+	r2 = mem_step(GV_HC_MEM_LEND, pa, size, &done2);
+	result(r1 == GV_HC_RETRY && done1 == size / 2 && busy == -GV_EBUSY &&
+	       r2 == 0 && done2 == size, "lend_continues_with_retry",
+	       r1 != GV_HC_RETRY ? r1 : busy != -GV_EBUSY ? busy : r2);
+	r1 = mem_step(GV_HC_MEM_RETURN, pa, size, &done1);
+	r2 = mem_step(GV_HC_MEM_RETURN, pa, size, &done2);
+	ept_leaf(pa, &leaf, &perm);
+	result(r1 == GV_HC_RETRY && r2 == 0 && done2 == size && perm == 7 &&
+	       leaf >= SZ_2M && all_zero(page_address(pages)),
+	       "return_continues_and_rebuilds_large_pages",
+	       r1 != GV_HC_RETRY ? r1 : r2 ?: (long)leaf);
+	__free_pages(pages, BIG_ORDER);
+}
+
+/* The shootdown: CPU 1 reads in a loop, irqs off; CPU 0 lends the page. */
+static struct {
+	u64 *va;
+	int stop;		/* set by CPU 0 once the lend returned */
+	int done;
+	long reads_ok;
+	long after;		/* CPU 1's first read after stop */
+} spin;
+
+static void spin_reader(void *unused)
+{
+	unsigned long limit = 200000000;
+	u64 v;
+
+	while (limit--) {
+		if (READ_ONCE(spin.stop)) {
+			spin.after = read_nofault(spin.va, &v);
+			break;
+		}
+		if (!read_nofault(spin.va, &v))
+			spin.reads_ok++;
+	}
+	/* Pairs with the acquire in test_shootdown(): results are visible. */
+	smp_store_release(&spin.done, 1);
+}
+
+static long smp_stat(unsigned int cpu, unsigned int idx)
+{
+	unsigned long io[6] = { cpu };
+
+	return gv_vmcall6(GV_HC_SMP_STATS, io) ? -1 : (long)io[idx];
+}
+
+static void test_shootdown(void)
+{
+	struct page *page;
+	unsigned int other;
+	long flushes, seen, err, wait;
+
+	other = cpumask_next(smp_processor_id(), cpu_online_mask);
+	if (other >= nr_cpu_ids)
+		other = cpumask_first(cpu_online_mask);
+	if (other == smp_processor_id()) {
+		pr_info("ok %u shootdown_reaches_spinning_cpu # SKIP one CPU\n", ++test_nr);
+		return;
+	}
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page) {
+		result(false, "shootdown_alloc", -ENOMEM);
+		return;
+	}
+	spin.va = page_address(page);
+	flushes = smp_stat(other, 3);
+	seen = smp_stat(other, 1);
+	smp_call_function_single(other, spin_reader, NULL, 0);
+	mdelay(20);		/* CPU 1 is reading: its TLB holds the page */
+	err = lend(page_to_phys(page), PAGE_SIZE);
+	WRITE_ONCE(spin.stop, 1);
+	/* Pairs with the release in spin_reader(). */
+	for (wait = 0; wait < 5000 && !smp_load_acquire(&spin.done); wait++)
+		mdelay(1);
+	result(!err && spin.done && spin.reads_ok > 0 && spin.after == -EFAULT &&
+	       smp_stat(other, 3) > flushes && smp_stat(other, 1) > seen,
+	       "shootdown_reaches_spinning_cpu", err ?: spin.after);
+	pr_info("# shootdown: %ld reads before, %ld flushes and %ld NMIs on cpu%u\n",
+		spin.reads_ok, smp_stat(other, 3) - flushes,
+		smp_stat(other, 1) - seen, other);
+	if (!err)
+		give_back(page_to_phys(page), PAGE_SIZE);
+	if (spin.done)
+		__free_page(page);
+}
+
+static void test_sync_and_quiesce(void)
+{
+	unsigned long io[6] = { };
+	long others = num_online_cpus() - 1, err;
+
+	err = gv_vmcall6(GV_HC_EPT_SYNC, io);
+	result(!err && (long)io[0] == others, "ept_sync_flushes_every_other_cpu",
+	       err ?: (long)io[0]);
+	memset(io, 0, sizeof(io));
+	err = gv_vmcall6(GV_HC_QUIESCE_PING, io);
+	result(!err && (long)io[0] == others && (long)io[1] == others,
+	       "quiesce_parks_every_other_cpu", err ?: (long)io[0]);
+}
+
+static void put_api(void)
+{
+	if (lend)
+		symbol_put(greenvisor_mem_lend);
+	if (give_back)
+		symbol_put(greenvisor_mem_return);
+	lend = NULL;
+	give_back = NULL;
+}
+
+static int __init gv_green_test_init(void)
+{
+	u32 a, b, c, d;
+
+	pr_info("TAP version 13\n");
+	pr_info("1..%u\n", NR_TESTS);
+	cpuid(GV_CPUID_LEAF_SIGNATURE, &a, &b, &c, &d);
+	lend = symbol_get(greenvisor_mem_lend);
+	give_back = symbol_get(greenvisor_mem_return);
+	if (b != GV_CPUID_SIG_EBX || c != GV_CPUID_SIG_ECX ||
+	    d != GV_CPUID_SIG_EDX || !lend || !give_back) {
+		for (a = 1; a <= NR_TESTS; a++)
+			pr_info("ok %u green # SKIP greenvisor not loaded\n", a);
+		put_api();
+		return 0;
+	}
+	test_lend_return();
+	test_refusals();
+	test_continuation();
+	test_shootdown();
+	test_sync_and_quiesce();
+	pr_info("# %u failures\n", failures);
+	put_api();
+	return 0;
+}
+
+static void __exit gv_green_test_exit(void)
+{
+}
+
+module_init(gv_green_test_init);
+module_exit(gv_green_test_exit);
+MODULE_DESCRIPTION("greenvisor green partition and shootdown self-test");
+MODULE_LICENSE("GPL");

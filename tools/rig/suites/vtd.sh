@@ -12,7 +12,8 @@
 #   takeover (booted with intel_iommu=off intremap=off): the whole suite
 #     twice, suite "qi" (queued invalidation) and suite "reg"
 #     (vtd_reg_inval=1: register-based);
-#   refuse (booted without them: Linux uses the unit): suite "refuse".
+#   refuse (booted without them: Linux uses the unit): suite "refuse";
+#   nodmar (no intel-iommu device): suite "nodmar", the load fails cleanly.
 # One test = one "GVT: PASS|FAIL <suite>/<name>" line.
 set -u
 
@@ -333,6 +334,22 @@ t_unload() {
 	return $_rc
 }
 
+# Load/unload cycles: every takeover and teardown completes and frees
+# every page, and Linux's DMA still works afterwards.
+t_reload_cycles() {
+	_i=0
+	while [ $_i -lt 5 ]; do
+		dmesg -c >/dev/null
+		# shellcheck disable=SC2086
+		insmod $P/greenvisor.ko vtd_test_mode=1 $MODPARAMS ||
+			{ REASON="load $_i failed"; return 1; }
+		rmmod greenvisor || { REASON="unload $_i failed"; return 1; }
+		dmesg | grep -q '(0 pages still allocated)' ||
+			{ REASON="cycle $_i: pages left: $(dmesg | grep 'pages still')"; return 1; }
+		_i=$((_i + 1))
+	done
+}
+
 t_linux_works() { disk_ok; }
 
 TESTS="load unit_on unit_config virtio edu_load dma_baseline
@@ -340,7 +357,7 @@ protect_blocks_write fault_write protect_blocks_read fault_read
 unprotect_restores bad_unaligned bad_overlap bad_device green_not_rich assign
 green_reachable rich_unreachable double_assign release released_rich
 released_green_blocked domain_id_recycled green_remove missing_inval_caught
-fault_overflow unload linux_works"
+fault_overflow unload reload_cycles linux_works"
 
 run_suite() {
 	SUITE=$1 INVAL=$2 MODPARAMS=$3
@@ -396,6 +413,20 @@ run_refuse() {
 	t linux_works t_linux_works
 }
 
+# ---- no DMAR table at all (no intel-iommu device) ----
+
+run_nodmar() {
+	gvt_plan nodmar 2
+	dmesg -c >/dev/null
+	if insmod $P/greenvisor.ko vtd_test_mode=1 2>/dev/null; then
+		rmmod greenvisor
+		gvt_fail load_refused "greenvisor loaded without a DMAR table"
+	else
+		gvt_pass load_refused
+	fi
+	gvt_expect_match message 'no ACPI DMAR table' "$(dmesg)"
+}
+
 modprobe virtio_pci && modprobe virtio_blk && sleep 0.5
 [ -b /dev/vda ] || log "no /dev/vda"
 case $mode in
@@ -405,6 +436,9 @@ takeover)
 	;;
 refuse)
 	run_refuse
+	;;
+nodmar)
+	run_nodmar
 	;;
 esac
 exit 0

@@ -17,7 +17,7 @@
  * Every removal is invalidated on the units before the call returns; with
  * caching mode (CAP.CM) additions are too. Bad input changes nothing.
  * Locking is the caller's (one caller at a time). The struct is large
- * (about 40 KiB): allocate it, or put it in the pool. See docs/vtd-hw.md.
+ * (about 50 KiB): allocate it, or put it in the pool. See docs/vtd-hw.md.
  */
 #ifndef GV_VTD_H
 #define GV_VTD_H
@@ -28,8 +28,8 @@
 
 #define GV_VTD_MAX_UNITS	8
 #define GV_VTD_MAX_BASE		64	/* RAM ranges + RMRRs */
-#define GV_VTD_MAX_PROT		32
-#define GV_VTD_MAX_GREEN	32
+#define GV_VTD_MAX_PROT		256
+#define GV_VTD_MAX_GREEN	128
 #define GV_VTD_MAX_GDEV		16
 #define GV_VTD_FAULT_RING	32
 #define GV_VTD_NR_REASONS	256

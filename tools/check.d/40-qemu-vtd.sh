@@ -20,7 +20,8 @@
 # register-based (reg/..., vtd_reg_inval=1).
 # Results: vtd-<variant>/<qi|reg|refuse>/<test>. Env: GV_VTD_BOOTS (the
 # variants to run, default all), GV_VTD_TIMEOUT (s per boot, default 300).
-# Artifacts in build/check/vtd/.
+# Artifacts in build/check/vtd/ (serial logs, times.txt, bench.txt: the
+# protect/unprotect figures of each suite).
 { # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
@@ -35,6 +36,7 @@ KMOD=$GV_ROOT/selftests/greenvisor/kmod
 T0=$SECONDS
 mkdir -p "$OUT"
 : >"$OUT/times.txt"
+: >"$OUT/bench.txt"
 
 build() {
 	KVER=$(gv_kabi) make -C "$GV_ROOT" modules || return 1
@@ -68,6 +70,8 @@ boot() {
 		gv_msg "$name: run-qemu.sh failed; results from what the guest reported"
 	fi
 	gv_collect_serial "$log" "$name" || rc=1
+	# Figures (not results): the guest's GVT-BENCH lines.
+	sed -n "s/^.*GVT-BENCH: /$name /p" "$log" >>"$OUT/bench.txt"
 	printf '%s: %s\n' "$name" \
 		"$(cat "$GV_BUILD/rig/qemu-$name/times" 2>/dev/null || echo 'no times')" \
 		>>"$OUT/times.txt"
@@ -89,6 +93,7 @@ for b in $BOOTS; do
 	esac
 done
 sed 's/^/  /' "$OUT/times.txt" >&2
+sed 's/^/  bench: /' "$OUT/bench.txt" >&2
 # The emulators' own time, apart from any wait for a free emulator slot.
 EMU=$(awk -F' end=' 'NF > 1 { split($2, a, " "); s += a[1] } END { print s + 0 }' "$OUT/times.txt")
 gv_msg "stage took $((SECONDS - T0)) s (QEMU ${EMU:-?} s, the rest building and waiting for an emulator slot)"

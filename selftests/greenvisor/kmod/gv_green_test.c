@@ -22,6 +22,7 @@
 #include <linux/workqueue.h>
 #include "../../../include/greenvisor/vmcall.h"
 #include "../../../include/greenvisor/greenvisor.h"
+#include "gv_kmod.h"
 
 /* greenvisor's exported API, looked up at load (no link-time dependency). */
 static int (*lend)(phys_addr_t pa, size_t size);
@@ -60,24 +61,7 @@ static long mem_step(u32 nr, u64 pa, u64 size, u64 *done)
 
 static long read_nofault(const void *src, u64 *val)
 {
-	pagefault_disable();
-	__get_kernel_nofault(val, src, u64, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
-}
-
-static long write_nofault(void *dst, u64 val)
-{
-	pagefault_disable();
-	__put_kernel_nofault(dst, &val, u64, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
+	return copy_from_kernel_nofault(val, src, sizeof(*val));
 }
 
 static u64 green_pages(void)
@@ -127,7 +111,7 @@ static void test_lend_return(void)
 	result(!err && green_pages() == before + 1, "lend_page", err);
 	err = read_nofault(va, &v);
 	result(err == -EFAULT, "lent_page_read_faults", err);
-	err = write_nofault(va, 0);
+	err = write_u64_nofault(va, 0);
 	result(err == -EFAULT, "lent_page_write_faults", err);
 	err = ept_leaf(pa, &size, &perm);
 	result(!err && perm == 0 && size == PAGE_SIZE, "lent_page_no_access_in_rich_view",

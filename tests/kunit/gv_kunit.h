@@ -12,5 +12,6 @@ extern struct kunit_suite gv_kunit_canary_suite;
 extern struct kunit_suite gv_ept_mtrr_suite;
 extern struct kunit_suite gv_ept_table_suite;
 extern struct kunit_suite gv_ept_lend_suite;
+extern struct kunit_suite gv_hc_perm_suite;
 
 #endif /* GV_KUNIT_H */

@@ -37,6 +37,7 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_ept_mtrr_suite,
 	&gv_ept_table_suite,
 	&gv_ept_lend_suite,
+	&gv_hc_perm_suite,
 };
 
 static struct kunit_suite *gv_canary_suites[] = {

@@ -173,6 +173,7 @@ struct gv_hv {
 	u8 idt[GV_PAGE_SIZE];
 	u8 msr_bitmap[GV_PAGE_SIZE];
 	u32 features;		/* GV_FEAT_* */
+	u32 hc_rights;		/* partitions with hypercall rights (hv_hc_perm.h) */
 	u32 nr_cpus;		/* size of cpus[] */
 	u64 xcr0_supported;	/* CPUID.(0DH,0):EDX:EAX */
 	u64 feature_control;	/* IA32_FEATURE_CONTROL as the guest reads it */

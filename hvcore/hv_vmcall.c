@@ -5,8 +5,11 @@
  */
 #include "hv_root.h"
 #include "hv_vmx.h"
+#include "hv_hc_perm.h"
 
-#define GV_HC_CPL0		BIT(0)	/* callable from CPL0 only */
+/* The rich OS's kernel (CPL0 only), or also its user space. */
+#define RICH_CPL0	GV_HC_FROM_RICH
+#define RICH_ANY	(GV_HC_FROM_RICH | GV_HC_FROM_USER)
 
 struct gv_hc_entry {
 	u32 flags;
@@ -87,48 +90,54 @@ static long hc_devirt(struct gv_cpu *c, struct gv_regs *regs)
 }
 
 static const struct gv_hc_entry gv_hc_table[] = {
-	[GV_HC_VERSION]		= { 0,		hc_version },
-	[GV_HC_EXIT_COUNTS]	= { GV_HC_CPL0,	hc_exit_counts },
-	[GV_HC_LOG_READ]	= { GV_HC_CPL0,	hc_log_read },
-	[GV_HC_DEVIRT]		= { GV_HC_CPL0,	hc_devirt },
-	[GV_HC_EPT_STATS]	= { GV_HC_CPL0,	gv_hc_ept_stats },
-	[GV_HC_SELFTEST_CANARY]	= { GV_HC_CPL0,	gv_hc_selftest_canary },
-	[GV_HC_EPT_QUERY]	= { GV_HC_CPL0,	gv_hc_ept_query },
-	[GV_HC_MEM_LEND]	= { GV_HC_CPL0,	gv_hc_mem_lend },
-	[GV_HC_MEM_RETURN]	= { GV_HC_CPL0,	gv_hc_mem_return },
-	[GV_HC_GREEN_STATS]	= { GV_HC_CPL0,	gv_hc_green_stats },
-	[GV_HC_SMP_STATS]	= { GV_HC_CPL0,	gv_hc_smp_stats },
-	[GV_HC_EPT_SYNC]	= { GV_HC_CPL0,	gv_hc_ept_sync },
-	[GV_HC_QUIESCE_PING]	= { GV_HC_CPL0,	gv_hc_quiesce_ping },
+	[GV_HC_VERSION]		= { RICH_ANY,	hc_version },
+	[GV_HC_EXIT_COUNTS]	= { RICH_CPL0,	hc_exit_counts },
+	[GV_HC_LOG_READ]	= { RICH_CPL0,	hc_log_read },
+	[GV_HC_DEVIRT]		= { RICH_CPL0,	hc_devirt },
+	[GV_HC_EPT_STATS]	= { RICH_CPL0,	gv_hc_ept_stats },
+	[GV_HC_SELFTEST_CANARY]	= { RICH_CPL0,	gv_hc_selftest_canary },
+	[GV_HC_EPT_QUERY]	= { RICH_CPL0,	gv_hc_ept_query },
+	[GV_HC_MEM_LEND]	= { RICH_CPL0,	gv_hc_mem_lend },
+	[GV_HC_MEM_RETURN]	= { RICH_CPL0,	gv_hc_mem_return },
+	[GV_HC_GREEN_STATS]	= { RICH_CPL0,	gv_hc_green_stats },
+	[GV_HC_SMP_STATS]	= { RICH_CPL0,	gv_hc_smp_stats },
+	[GV_HC_EPT_SYNC]	= { RICH_CPL0,	gv_hc_ept_sync },
+	[GV_HC_QUIESCE_PING]	= { RICH_CPL0,	gv_hc_quiesce_ping },
 };
 
 /*
- * The rich OS is the only partition so far and holds hypercall rights; the
- * green partition and hypapp ranges join this check in later issues.
+ * Partitions with hypercall rights: the rich OS. The green partition gets
+ * a partition id (and, by policy, rights) when it runs vCPUs (issue 5).
  */
-static bool caller_has_hypercall_rights(struct gv_cpu *c)
+static u32 caller_partition(struct gv_cpu *c)
 {
-	return true;
+	return GV_PART_RICH;
 }
 
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
 {
 	u64 nr = (u32)regs->rax;
-	const struct gv_hc_entry *e;
+	const u32 *flags = NULL;
+	const struct gv_hc_entry *e = NULL;
 
-	if ((regs->rax >> 32) != GV_HC_SIGNATURE ||
-	    !caller_has_hypercall_rights(c)) {
+	if (nr < GV_ARRAY_SIZE(gv_hc_table)) {
+		e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
+		flags = e->handler ? &e->flags : NULL;
+	}
+	switch (gv_hc_permit((regs->rax >> 32) == GV_HC_SIGNATURE,
+			     c->hv->hc_rights, caller_partition(c),
+			     gv_guest_cpl(), flags)) {
+	case GV_HC_RUN:
+		break;
+	case GV_HC_RAISE_UD:
 		gv_inject_exception(VECTOR_UD, false, 0);
 		return;
-	}
-	if (nr >= GV_ARRAY_SIZE(gv_hc_table)) {
+	case GV_HC_RAISE_GP:
+		gv_inject_exception(VECTOR_GP, true, 0);
+		return;
+	default:
 		regs->rax = (u64)-GV_EINVAL;
 		gv_skip_instruction();
-		return;
-	}
-	e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
-	if ((e->flags & GV_HC_CPL0) && gv_guest_cpl() != 0) {
-		gv_inject_exception(VECTOR_GP, true, 0);
 		return;
 	}
 	/* Before the handler: GV_HC_DEVIRT resumes Linux after the VMCALL. */

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <asm/desc.h>
 #include "gv_core.h"
+#include "../hvcore/hv_hc_perm.h"
 #include "../hvcore/hv_vmx.h"
 
 /* struct gv_devirt is read by hv_entry.S at fixed offsets. */
@@ -205,6 +206,7 @@ int gv_pool_init(struct gv_state *s)
 	init_idt(s->hv->idt);
 	init_msr_bitmap(s->hv->msr_bitmap);
 	s->hv->features = GV_FEAT_VPID | GV_FEAT_EPT;
+	s->hv->hc_rights = BIT(GV_PART_RICH);
 	s->hv->nr_cpus = nr_cpu_ids;
 	cpuid_count(0xd, 0, &a, &b, &c, &d);
 	s->hv->xcr0_supported = ((u64)d << 32) | a;

@@ -36,10 +36,11 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_xcr_suite,
 	&gv_ept_mtrr_suite,
 	&gv_ept_table_suite,
+	&gv_ept_lend_suite,
+	&gv_hc_perm_suite,
 	&gv_vtd_dmar_suite,
 	&gv_vtd_pt_suite,
 	&gv_vtd_domid_suite,
-	&gv_ept_lend_suite,
 };
 
 static struct kunit_suite *gv_canary_suites[] = {

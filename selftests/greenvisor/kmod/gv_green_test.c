@@ -19,8 +19,10 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include "../../../include/greenvisor/vmcall.h"
 #include "../../../include/greenvisor/greenvisor.h"
+#include "gv_kmod.h"
 
 /* greenvisor's exported API, looked up at load (no link-time dependency). */
 static int (*lend)(phys_addr_t pa, size_t size);
@@ -59,24 +61,7 @@ static long mem_step(u32 nr, u64 pa, u64 size, u64 *done)
 
 static long read_nofault(const void *src, u64 *val)
 {
-	pagefault_disable();
-	__get_kernel_nofault(val, src, u64, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
-}
-
-static long write_nofault(void *dst, u64 val)
-{
-	pagefault_disable();
-	__put_kernel_nofault(dst, &val, u64, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
+	return copy_from_kernel_nofault(val, src, sizeof(*val));
 }
 
 static u64 green_pages(void)
@@ -126,7 +111,7 @@ static void test_lend_return(void)
 	result(!err && green_pages() == before + 1, "lend_page", err);
 	err = read_nofault(va, &v);
 	result(err == -EFAULT, "lent_page_read_faults", err);
-	err = write_nofault(va, 0);
+	err = write_u64_nofault(va, 0);
 	result(err == -EFAULT, "lent_page_write_faults", err);
 	err = ept_leaf(pa, &size, &perm);
 	result(!err && perm == 0 && size == PAGE_SIZE, "lent_page_no_access_in_rich_view",
@@ -220,7 +205,8 @@ static struct {
 
 static void spin_reader(void *unused)
 {
-	unsigned long limit = 200000000;
+	/* Bounded: a few seconds natively, about a minute in Bochs. */
+	unsigned long limit = 5000000;
 	u64 v;
 
 	while (limit--) {
@@ -242,23 +228,21 @@ static long smp_stat(unsigned int cpu, unsigned int idx)
 	return gv_vmcall6(GV_HC_SMP_STATS, io) ? -1 : (long)io[idx];
 }
 
-static void test_shootdown(void)
+/*
+ * Runs on a kworker bound to one CPU (work_on_cpu), so that @arg, the
+ * reader's CPU, is never the current one: smp_call_function_single() to
+ * the current CPU would run the reader here, synchronously, forever.
+ */
+static long shootdown_on_cpu(void *arg)
 {
+	unsigned int other = (unsigned long)arg;
 	struct page *page;
-	unsigned int other;
 	long flushes, seen, err, wait;
 
-	other = cpumask_next(smp_processor_id(), cpu_online_mask);
-	if (other >= nr_cpu_ids)
-		other = cpumask_first(cpu_online_mask);
-	if (other == smp_processor_id()) {
-		pr_info("ok %u shootdown_reaches_spinning_cpu # SKIP one CPU\n", ++test_nr);
-		return;
-	}
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page) {
 		result(false, "shootdown_alloc", -ENOMEM);
-		return;
+		return 0;
 	}
 	spin.va = page_address(page);
 	flushes = smp_stat(other, 3);
@@ -280,6 +264,19 @@ static void test_shootdown(void)
 		give_back(page_to_phys(page), PAGE_SIZE);
 	if (spin.done)
 		__free_page(page);
+	return 0;
+}
+
+static void test_shootdown(void)
+{
+	unsigned int first = cpumask_first(cpu_online_mask);
+	unsigned int other = cpumask_next(first, cpu_online_mask);
+
+	if (other >= nr_cpu_ids) {
+		pr_info("ok %u shootdown_reaches_spinning_cpu # SKIP one CPU\n", ++test_nr);
+		return;
+	}
+	work_on_cpu(first, shootdown_on_cpu, (void *)(unsigned long)other);
 }
 
 static void test_sync_and_quiesce(void)

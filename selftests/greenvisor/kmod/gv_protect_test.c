@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include "../../../include/greenvisor/vmcall.h"
+#include "gv_kmod.h"
 
 static unsigned long root_text;
 module_param(root_text, ulong, 0400);
@@ -75,32 +76,6 @@ static u64 ept_violations(void)
 			sum += r[0];
 	}
 	return sum;
-}
-
-/*
- * copy_to_kernel_nofault() is not exported to modules in 6.1; this is the
- * same exception-table-protected store it is built on.
- */
-static int write_u64_nofault(void *dst, u64 val)
-{
-	pagefault_disable();
-	__put_kernel_nofault(dst, &val, u64, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
-}
-
-static int write_u8_nofault(void *dst, u8 val)
-{
-	pagefault_disable();
-	__put_kernel_nofault(dst, &val, u8, fault);
-	pagefault_enable();
-	return 0;
-fault:
-	pagefault_enable();
-	return -EFAULT;
 }
 
 /* Write back the byte at @addr (module space) through a fresh alias. */

@@ -133,6 +133,7 @@ struct gv_cpu {
 	u16 vpid;
 	u8 devirt_requested;
 	u8 nmi_pending;		/* a guest NMI waits for injection */
+	u8 nmi_window;		/* NMI-window exiting is on in the VMCS */
 	u8 first_exit_seen;
 	u64 ept_gen_seen;	/* last hv->ept_gen this CPU flushed */
 	u64 parked_gen;		/* quiesce generation this CPU is parked in */

@@ -127,6 +127,19 @@ void gv_service_requests(struct gv_cpu *c)
 	gv_ept_flush_if_stale(c);
 }
 
+/* NMI-window exiting on or off; c->nmi_window mirrors the control. */
+static void set_nmi_window(struct gv_cpu *c, bool on)
+{
+	u64 proc;
+
+	if (c->nmi_window == on)
+		return;
+	proc = gv_vmread(VMCS_PROC_CTLS);
+	gv_vmwrite(VMCS_PROC_CTLS, on ? proc | PROC_NMI_WINDOW :
+					proc & ~(u64)PROC_NMI_WINDOW);
+	c->nmi_window = on;
+}
+
 /*
  * Inject a pending guest NMI, or ask for an NMI-window exit when the guest
  * cannot take it now (SDM 26.3.1.5: no injection under STI or MOV SS
@@ -136,23 +149,17 @@ static void deliver_pending_nmi(struct gv_cpu *c)
 {
 	u32 block = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
 		    INTERRUPTIBILITY_NMI;
-	u64 proc = gv_vmread(VMCS_PROC_CTLS);
 	bool blocked;
 
 	if (!READ_ONCE(c->nmi_pending)) {
-		if (proc & PROC_NMI_WINDOW)
-			gv_vmwrite(VMCS_PROC_CTLS, proc & ~(u64)PROC_NMI_WINDOW);
+		set_nmi_window(c, false);
 		return;
 	}
 	blocked = (gv_vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID) ||
 		  (gv_vmread(VMCS_GUEST_INTERRUPTIBILITY) & block);
-	if (blocked) {
-		if (!(proc & PROC_NMI_WINDOW))
-			gv_vmwrite(VMCS_PROC_CTLS, proc | PROC_NMI_WINDOW);
+	set_nmi_window(c, blocked);
+	if (blocked)
 		return;
-	}
-	if (proc & PROC_NMI_WINDOW)
-		gv_vmwrite(VMCS_PROC_CTLS, proc & ~(u64)PROC_NMI_WINDOW);
 	WRITE_ONCE(c->nmi_pending, 0);
 	c->nmis_reinjected++;
 	gv_vmwrite(VMCS_ENTRY_INTR_INFO,
@@ -208,8 +215,7 @@ void gv_handle_nmi_exit(struct gv_cpu *c)
 /* NMI-window exit: the guest can take an NMI now (gv_prepare_entry). */
 void gv_handle_nmi_window(struct gv_cpu *c)
 {
-	gv_vmwrite(VMCS_PROC_CTLS,
-		   gv_vmread(VMCS_PROC_CTLS) & ~(u64)PROC_NMI_WINDOW);
+	set_nmi_window(c, false);
 }
 
 /* Wait until @done(t) holds for every other active CPU, kicking them. */
@@ -232,8 +238,17 @@ static void wait_for_others(struct gv_cpu *c,
 		for (spins = 0; is_other_active(c, t) && !done(t, gen); spins++) {
 			gv_service_requests(c);
 			cpu_relax();
-			if (spins && !(spins % KICK_RETRY_SPINS))
+			/*
+			 * Still nothing: our NMI may have gone elsewhere (a
+			 * CPU launching takes it in Linux before VMLAUNCH).
+			 * Send another even if one looks outstanding; at worst
+			 * the rich OS sees one spurious NMI.
+			 */
+			if (spins && !(spins % KICK_RETRY_SPINS)) {
+				__atomic_store_n(&t->nmi_ipi_outstanding, 0,
+						 __ATOMIC_SEQ_CST);
 				kick_cpu(c, t);
+			}
 		}
 	}
 }

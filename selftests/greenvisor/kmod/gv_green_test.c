@@ -32,6 +32,19 @@ static unsigned long root_text;
 module_param(root_text, ulong, 0400);
 MODULE_PARM_DESC(root_text, "address of a root-text symbol (gv_vmexit_entry)");
 
+/*
+ * The unload test of the Bochs suite (green_unload_scrubs): leave_lent=1
+ * lends one page of the pattern and leaves it lent (the page is leaked on
+ * purpose: greenvisor must return it, zeroed, when it is unloaded);
+ * check_zero_pa= checks such a page once greenvisor is gone.
+ */
+static bool leave_lent;
+module_param(leave_lent, bool, 0400);
+MODULE_PARM_DESC(leave_lent, "only lend one page and leave it lent");
+static unsigned long long check_zero_pa;
+module_param(check_zero_pa, ullong, 0400);
+MODULE_PARM_DESC(check_zero_pa, "only check that this page reads as zeros");
+
 #define NR_TESTS	19
 #define BIG_ORDER	10	/* 4 MiB: two GV_HC_RETRY steps of 512 pages */
 #define PATTERN		0xa5a5a5a5a5a5a5a5ull
@@ -303,19 +316,53 @@ static void put_api(void)
 	give_back = NULL;
 }
 
+static void test_leave_lent(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	long err = -ENOMEM;
+
+	if (page) {
+		memset64(page_address(page), PATTERN, PAGE_SIZE / 8);
+		err = lend(page_to_phys(page), PAGE_SIZE);
+		pr_info("# GREEN-LEFT pa=%#llx\n", (u64)page_to_phys(page));
+	}
+	result(!err, "page_left_lent", err);
+}
+
+static void test_check_zero(void)
+{
+	const u64 *va = phys_to_virt(check_zero_pa);
+	u64 v = 0;
+	long err;
+
+	pr_info("TAP version 13\n1..1\n");
+	err = read_nofault(va, &v);
+	result(!err && all_zero(va), "left_page_scrubbed_after_unload",
+	       err ?: (long)v);
+}
+
 static int __init gv_green_test_init(void)
 {
 	u32 a, b, c, d;
 
+	if (check_zero_pa) {
+		test_check_zero();
+		return 0;
+	}
 	pr_info("TAP version 13\n");
-	pr_info("1..%u\n", NR_TESTS);
+	pr_info("1..%u\n", leave_lent ? 1 : NR_TESTS);
 	cpuid(GV_CPUID_LEAF_SIGNATURE, &a, &b, &c, &d);
 	lend = symbol_get(greenvisor_mem_lend);
 	give_back = symbol_get(greenvisor_mem_return);
 	if (b != GV_CPUID_SIG_EBX || c != GV_CPUID_SIG_ECX ||
 	    d != GV_CPUID_SIG_EDX || !lend || !give_back) {
-		for (a = 1; a <= NR_TESTS; a++)
+		for (a = 1; a <= (leave_lent ? 1 : NR_TESTS); a++)
 			pr_info("ok %u green # SKIP greenvisor not loaded\n", a);
+		put_api();
+		return 0;
+	}
+	if (leave_lent) {
+		test_leave_lent();
 		put_api();
 		return 0;
 	}

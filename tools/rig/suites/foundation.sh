@@ -340,6 +340,36 @@ t_protect_mtrr() {
 	[ $_ok = 1 ] && mt_is 0x10080000 6
 }
 
+# green_unload_scrubs: a page left lent blocks CPU offline (a CPU outside
+# VMX could read it), shows in hvctl, and is returned zeroed by rmmod.
+t_green_unload_scrubs() {
+	need_loaded || return 1
+	mark green_unload
+	kmod_tap gv_green_test leave_lent=1 || return 1
+	kmod_suite gv_green_test green_left 1 || return 1
+	_pa=$(sed -n 's/^# GREEN-LEFT pa=//p' /tmp/gv_green_test.tap)
+	[ -n "$_pa" ] || { REASON="no GREEN-LEFT line"; return 1; }
+	if [ "$NCPUS" -ge 2 ] && echo 0 >$CPU1 2>/dev/null; then
+		echo 1 >$CPU1
+		REASON="cpu1 went offline while a page was lent"
+		return 1
+	fi
+	if [ "$NCPUS" -ge 2 ] && ! since green_unload | grep -q 'cannot go offline while memory is lent'; then
+		REASON="no 'cannot go offline' line for the refused offline"
+		return 1
+	fi
+	if have_hvctl && ! hvctl -j ept show | grep -q '"green_pages_lent":1'; then
+		REASON="hvctl ept show does not count the lent page: $(hvctl -j ept show)"
+		return 1
+	fi
+	unload || return 1
+	since green_unload | grep -q "returning $_pa+0x1000 from the green partition (scrubbed)" ||
+		{ REASON="rmmod did not report returning $_pa"; return 1; }
+	kmod_tap gv_green_test check_zero_pa="$_pa" || return 1
+	kmod_suite gv_green_test green_unload 1 || return 1
+	load
+}
+
 # suspend_refused: suspend would lose VMX state; greenvisor refuses it.
 t_suspend_refused() {
 	need_loaded || return 1
@@ -630,8 +660,8 @@ quick)
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid
-	       protect_module protect_mtrr green_module suspend_refused
-	       nmi_backtrace
+	       protect_module protect_mtrr green_module green_unload_scrubs
+	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
 	       hotplug_unloaded kvm_modprobe kvm_busy_load kvm_release_load

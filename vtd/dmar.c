@@ -122,11 +122,14 @@ static int parse_one_scope(struct parser *p, const u8 *s, u32 room,
 	return slen;
 }
 
-/* Decode the scopes in [s, s + n) into @sc; returns 0 or an error. */
-static int parse_scopes(struct parser *p, const u8 *s, u32 n,
+/*
+ * Decode the scopes that follow the first @hdr bytes of the structure @s
+ * (@slen bytes) into @sc; returns 0 or an error.
+ */
+static int parse_scopes(struct parser *p, const u8 *s, u32 slen, u32 hdr,
 			struct gv_dmar_scope *sc, u32 *nr)
 {
-	u32 off = 0;
+	u32 off = hdr, n = slen;
 	int ret;
 
 	*nr = 0;
@@ -165,8 +168,6 @@ static int parse_drhd(struct parser *p, const u8 *s, u32 slen)
 	u32 i;
 	int ret;
 
-	if (slen < GV_DMAR_DRHD_LEN)
-		return fail(p, -GV_EINVAL, "DRHD shorter than 16 bytes");
 	if (out->nr_drhd == GV_DMAR_MAX_DRHD)
 		return fail(p, -GV_ENOSPC, "more DRHDs than GV_DMAR_MAX_DRHD");
 	d = &out->drhd[out->nr_drhd];
@@ -181,8 +182,8 @@ static int parse_drhd(struct parser *p, const u8 *s, u32 slen)
 			    "DRHD register base is 0 or not 4 KiB aligned");
 	if (d->reg_base + d->reg_size < d->reg_base)
 		return fail(p, -GV_EINVAL, "DRHD register set wraps around");
-	ret = parse_scopes(p, s + GV_DMAR_DRHD_LEN, slen - GV_DMAR_DRHD_LEN,
-			   d->scopes, &d->nr_scopes);
+	ret = parse_scopes(p, s, slen, GV_DMAR_DRHD_LEN, d->scopes,
+			   &d->nr_scopes);
 	if (ret)
 		return ret;
 	for (i = 0; i < d->nr_scopes; i++)
@@ -193,14 +194,11 @@ static int parse_drhd(struct parser *p, const u8 *s, u32 slen)
 
 static int parse_rmrr(struct parser *p, const u8 *s, u32 slen)
 {
-	struct gv_dmar_info *out = p->out;
-	struct gv_dmar_rmrr *r;
+	struct gv_dmar_rmrr *r = &p->out->rmrr[p->out->nr_rmrr];
 
-	if (slen < GV_DMAR_RMRR_LEN)
-		return fail(p, -GV_EINVAL, "RMRR shorter than 24 bytes");
-	if (out->nr_rmrr == GV_DMAR_MAX_RMRR)
+	if (p->out->nr_rmrr == GV_DMAR_MAX_RMRR)
 		return fail(p, -GV_ENOSPC, "more RMRRs than GV_DMAR_MAX_RMRR");
-	r = &out->rmrr[out->nr_rmrr];
+	p->out->nr_rmrr++;
 	r->segment = rd16(s + 6);
 	r->base = rd64(s + 8);
 	r->limit = rd64(s + 16);
@@ -210,49 +208,50 @@ static int parse_rmrr(struct parser *p, const u8 *s, u32 slen)
 			    "RMRR base or limit + 1 not 4 KiB aligned");
 	if (r->base > r->limit)
 		return fail(p, -GV_EINVAL, "RMRR base above its limit");
-	out->nr_rmrr++;
-	return parse_scopes(p, s + GV_DMAR_RMRR_LEN, slen - GV_DMAR_RMRR_LEN,
-			    r->scopes, &r->nr_scopes);
+	return parse_scopes(p, s, slen, GV_DMAR_RMRR_LEN, r->scopes,
+			    &r->nr_scopes);
 }
 
 static int parse_atsr(struct parser *p, const u8 *s, u32 slen)
 {
-	struct gv_dmar_info *out = p->out;
-	struct gv_dmar_atsr *a;
+	struct gv_dmar_atsr *a = &p->out->atsr[p->out->nr_atsr];
 
-	if (slen < GV_DMAR_ATSR_LEN)
-		return fail(p, -GV_EINVAL, "ATSR shorter than 8 bytes");
-	if (out->nr_atsr == GV_DMAR_MAX_ATSR)
+	if (p->out->nr_atsr == GV_DMAR_MAX_ATSR)
 		return fail(p, -GV_ENOSPC, "more ATSRs than GV_DMAR_MAX_ATSR");
-	a = &out->atsr[out->nr_atsr];
+	p->out->nr_atsr++;
 	a->flags = s[4];
 	a->segment = rd16(s + 6);
-	out->nr_atsr++;
-	return parse_scopes(p, s + GV_DMAR_ATSR_LEN, slen - GV_DMAR_ATSR_LEN,
-			    a->scopes, &a->nr_scopes);
+	return parse_scopes(p, s, slen, GV_DMAR_ATSR_LEN, a->scopes,
+			    &a->nr_scopes);
 }
 
-/* Structures checked for their minimum length only, then counted. */
-static int skip_known(struct parser *p, u16 type, const u8 *s, u32 slen)
-{
-	static const u8 min_len[] = {
-		[GV_DMAR_TYPE_RHSA] = GV_DMAR_RHSA_LEN,
-		[GV_DMAR_TYPE_ANDD] = GV_DMAR_ANDD_LEN + 1,
-		[GV_DMAR_TYPE_SATC] = GV_DMAR_SATC_LEN,
-		[GV_DMAR_TYPE_SIDP] = GV_DMAR_SIDP_LEN,
-	};
-
-	if (slen < min_len[type])
-		return fail(p, -GV_EINVAL,
-			    "RHSA, ANDD, SATC or SIDP shorter than its minimum");
-	p->out->nr_ignored++;
-	return 0;
-}
+/* Minimum lengths of the structures this parser knows (8.3 - 8.10). */
+static const struct {
+	u8 min_len;
+	const char *too_short;
+} known[GV_DMAR_TYPE_SIDP + 1] = {
+	[GV_DMAR_TYPE_DRHD] = { GV_DMAR_DRHD_LEN, "DRHD shorter than 16 bytes" },
+	[GV_DMAR_TYPE_RMRR] = { GV_DMAR_RMRR_LEN, "RMRR shorter than 24 bytes" },
+	[GV_DMAR_TYPE_ATSR] = { GV_DMAR_ATSR_LEN, "ATSR shorter than 8 bytes" },
+	[GV_DMAR_TYPE_RHSA] = { GV_DMAR_RHSA_LEN, "RHSA shorter than 20 bytes" },
+	/* The ACPI object name is at least its NUL. */
+	[GV_DMAR_TYPE_ANDD] = { GV_DMAR_ANDD_LEN + 1,
+				"ANDD shorter than 9 bytes" },
+	[GV_DMAR_TYPE_SATC] = { GV_DMAR_SATC_LEN, "SATC shorter than 8 bytes" },
+	[GV_DMAR_TYPE_SIDP] = { GV_DMAR_SIDP_LEN, "SIDP shorter than 8 bytes" },
+};
 
 static int parse_struct(struct parser *p, const u8 *s, u32 slen)
 {
 	u16 type = rd16(s);
 
+	/* 8.2: software must skip structures of a reserved type. */
+	if (type > GV_DMAR_TYPE_SIDP) {
+		p->out->nr_unknown++;
+		return 0;
+	}
+	if (slen < known[type].min_len)
+		return fail(p, -GV_EINVAL, known[type].too_short);
 	switch (type) {
 	case GV_DMAR_TYPE_DRHD:
 		return parse_drhd(p, s, slen);
@@ -260,11 +259,9 @@ static int parse_struct(struct parser *p, const u8 *s, u32 slen)
 		return parse_rmrr(p, s, slen);
 	case GV_DMAR_TYPE_ATSR:
 		return parse_atsr(p, s, slen);
-	case GV_DMAR_TYPE_RHSA ... GV_DMAR_TYPE_SIDP:
-		return skip_known(p, type, s, slen);
 	default:
-		/* 8.2: software must skip structures of a reserved type. */
-		p->out->nr_unknown++;
+		/* RHSA, ANDD, SATC, SIDP: nothing greenvisor needs. */
+		p->out->nr_ignored++;
 		return 0;
 	}
 }

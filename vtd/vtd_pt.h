@@ -45,8 +45,8 @@
 #define GV_VTD_PT_PA_BITS	52
 
 /**
- * struct gv_vtd_pt_ops - where the tables come from.
- * @ctx:         passed back to every callback.
+ * struct gv_vtd_pt_ops - where the tables come from (use designated
+ * initializers: the order of the members is not part of the API).
  * @alloc_table: return a 4 KiB, 4 KiB-aligned page (contents need not be
  *               zero) and its physical address in *@pa, or NULL.
  * @free_table:  give back a page from @alloc_table.
@@ -57,27 +57,28 @@
  *               to an entry the unit may walk and for every new table
  *               before it is linked; @len is at most 4096 and the range
  *               never leaves one table page.
+ * @ctx:         passed back to every callback.
  */
 struct gv_vtd_pt_ops {
-	void *ctx;
 	void *(*alloc_table)(void *ctx, u64 *pa);
-	void (*free_table)(void *ctx, void *va, u64 pa);
-	void *(*pa_to_va)(void *ctx, u64 pa);
 	void (*flush_cache)(void *ctx, const void *va, u64 len);
+	void *(*pa_to_va)(void *ctx, u64 pa);
+	void (*free_table)(void *ctx, void *va, u64 pa);
+	void *ctx;
 };
 
 /**
  * struct gv_vtd_pt_stats - what a table set uses.
+ * @leaves:       mapped leaves by level: [1] 4 KiB, [2] 2 MiB, [3] 1 GiB
+ *                ([0] is unused).
  * @tables:       table pages linked in, the root included.
  * @pending_free: pages unlinked but not yet given back (freed by
  *                gv_vtd_pt_flush_done(), after the IOTLB invalidation).
- * @leaves:       mapped leaves by level: [1] 4 KiB, [2] 2 MiB, [3] 1 GiB
- *                ([0] is unused).
  */
 struct gv_vtd_pt_stats {
+	u64 leaves[4];
 	u64 tables;
 	u64 pending_free;
-	u64 leaves[4];
 };
 
 /**

@@ -1,0 +1,1065 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite gv_vtd_dmar: vtd/dmar.c, the ACPI DMAR parser (VT-d
+ * specification, chapter 8), on tables built here byte by byte: a table
+ * like QEMU's (one DRHD listing its devices), a client platform's
+ * (graphics unit plus an INCLUDE_PCI_ALL unit, RMRRs, ATSR, RHSA, ANDD and
+ * a reserved type), every cut point of a truncated table, every malformed
+ * field the parser must refuse (with its message), capacity overflows,
+ * duplicate and overlapping device scopes, and the device-to-unit lookup.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/test.h>
+
+#include "../../vtd/dmar.h"
+#include "../../uapi/linux/greenvisor.h"
+#include "gv_kunit.h"
+
+#define TB_MAX		8192
+#define EP		GV_DMAR_SCOPE_ENDPOINT
+#define BR		GV_DMAR_SCOPE_BRIDGE
+#define IOAPIC		GV_DMAR_SCOPE_IOAPIC
+#define HPET		GV_DMAR_SCOPE_HPET
+#define ACPI_DEV	GV_DMAR_SCOPE_ACPI
+#define DEVFN(d, f)	((d) << 3 | (f))
+
+/* ---- building tables ---- */
+
+struct tb {
+	u8 b[TB_MAX];
+	u32 len;
+	u32 open;		/* offset of the structure being built */
+	u32 ends[64];		/* offsets where a structure ends */
+	u32 nr_ends;
+};
+
+static void put8(struct tb *t, u8 v)
+{
+	if (t->len < TB_MAX)
+		t->b[t->len] = v;
+	t->len++;
+}
+
+static void put16(struct tb *t, u16 v)
+{
+	put8(t, v);
+	put8(t, v >> 8);
+}
+
+static void put32(struct tb *t, u32 v)
+{
+	put16(t, v);
+	put16(t, v >> 16);
+}
+
+static void put64(struct tb *t, u64 v)
+{
+	put32(t, v);
+	put32(t, v >> 32);
+}
+
+static void poke16(struct tb *t, u32 off, u16 v)
+{
+	t->b[off] = v;
+	t->b[off + 1] = v >> 8;
+}
+
+/* ACPI header and the DMAR fields; length and checksum set by finish(). */
+static void tb_start(struct tb *t, u8 haw_field, u8 flags)
+{
+	static const char oem[] = "GVTESTGVDMAR    ";
+	unsigned int i;
+
+	t->len = 0;
+	t->nr_ends = 0;
+	put32(t, 0x52414d44);		/* "DMAR" */
+	put32(t, 0);			/* length */
+	put8(t, 1);			/* revision */
+	put8(t, 0);			/* checksum */
+	for (i = 0; i < 14; i++)	/* OEM id, OEM table id */
+		put8(t, oem[i]);
+	put32(t, 1);			/* OEM revision */
+	put32(t, 0x4c4e5847);		/* creator id */
+	put32(t, 1);			/* creator revision */
+	put8(t, haw_field);
+	put8(t, flags);
+	for (i = 0; i < 10; i++)
+		put8(t, 0);
+}
+
+static void tb_begin(struct tb *t, u16 type)
+{
+	t->open = t->len;
+	put16(t, type);
+	put16(t, 0);
+}
+
+static void tb_end(struct tb *t)
+{
+	poke16(t, t->open + 2, t->len - t->open);
+	if (t->nr_ends < ARRAY_SIZE(t->ends))
+		t->ends[t->nr_ends++] = t->len;
+}
+
+static void tb_drhd(struct tb *t, u8 flags, u8 size, u16 seg, u64 base)
+{
+	tb_begin(t, GV_DMAR_TYPE_DRHD);
+	put8(t, flags);
+	put8(t, size);
+	put16(t, seg);
+	put64(t, base);
+}
+
+static void tb_rmrr(struct tb *t, u16 seg, u64 base, u64 limit)
+{
+	tb_begin(t, GV_DMAR_TYPE_RMRR);
+	put16(t, 0);
+	put16(t, seg);
+	put64(t, base);
+	put64(t, limit);
+}
+
+static void tb_atsr(struct tb *t, u8 flags, u16 seg)
+{
+	tb_begin(t, GV_DMAR_TYPE_ATSR);
+	put8(t, flags);
+	put8(t, 0);
+	put16(t, seg);
+}
+
+/* A device scope; @path holds @n (device, function) pairs. */
+static void tb_scope_path(struct tb *t, u8 type, u8 id, u8 bus,
+			  const u8 *path, unsigned int n)
+{
+	unsigned int i;
+
+	put8(t, type);
+	put8(t, 6 + 2 * n);
+	put16(t, 0);
+	put8(t, id);
+	put8(t, bus);
+	for (i = 0; i < 2 * n; i++)
+		put8(t, path[i]);
+}
+
+static void tb_scope(struct tb *t, u8 type, u8 id, u8 bus, u8 dev, u8 fn)
+{
+	const u8 path[] = { dev, fn };
+
+	tb_scope_path(t, type, id, bus, path, 1);
+}
+
+/* Set the length field to @len (0: what was built) and fix the checksum. */
+static u32 tb_finish_len(struct tb *t, u32 len)
+{
+	u8 sum = 0;
+	u32 i;
+
+	len = len ? len : t->len;
+	t->b[4] = len;
+	t->b[5] = len >> 8;
+	t->b[6] = len >> 16;
+	t->b[7] = len >> 24;
+	t->b[9] = 0;
+	for (i = 0; i < len && i < TB_MAX; i++)
+		sum += t->b[i];
+	t->b[9] = -sum;
+	return len;
+}
+
+static u32 tb_finish(struct tb *t)
+{
+	return tb_finish_len(t, 0);
+}
+
+/*
+ * QEMU's table (hw/i386/acpi-build.c builds it like this): 39-bit HAW,
+ * interrupt remapping and x2APIC opt-out flags, one unit at 0xfed90000
+ * with flags 0 listing the devices behind it one by one, and the I/O APIC.
+ */
+static void build_qemu(struct tb *t)
+{
+	tb_start(t, 38, GV_DMAR_F_INTR_REMAP | GV_DMAR_F_X2APIC_OPT_OUT);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 0x03, 0);		/* virtio-blk */
+	tb_scope(t, EP, 0, 0, 0x04, 0);		/* edu */
+	tb_scope(t, EP, 0, 0, 0x1f, 2);		/* ich9-ahci */
+	tb_scope(t, IOAPIC, 0, 0xf0, 0x1f, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+/*
+ * A client platform: a graphics unit listing 00:02.0, then the
+ * INCLUDE_PCI_ALL unit (with the I/O APIC, HPET and an ACPI namespace
+ * device), RMRRs for USB and graphics, an ATSR, RHSA, ANDD and two
+ * structures of reserved types.
+ */
+static void build_client(struct tb *t)
+{
+	static const u8 deep[] = { 0x1c, 0, 0, 0 };
+	static const char andd_name[] = "\\_SB.PCI0.I2C0";
+	unsigned int i;
+
+	tb_start(t, 45, GV_DMAR_F_INTR_REMAP | GV_DMAR_F_DMA_CTRL_OPT_IN);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 0x02, 0);
+	tb_end(t);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 3, 0, 0xfed91000);
+	tb_scope(t, IOAPIC, 2, 0, 0x1e, 7);
+	tb_scope(t, HPET, 0, 0, 0x1e, 6);
+	tb_scope(t, ACPI_DEV, 1, 0, 0x15, 0);
+	tb_scope_path(t, BR, 0, 0, deep, 2);
+	tb_end(t);
+	tb_rmrr(t, 0, 0x7a000000, 0x7a01ffff);
+	tb_scope(t, EP, 0, 0, 0x14, 0);
+	tb_scope(t, EP, 0, 0, 0x1a, 0);
+	tb_end(t);
+	tb_rmrr(t, 0, 0x7b800000, 0x7fffffff);
+	tb_scope(t, EP, 0, 0, 0x02, 0);
+	tb_end(t);
+	tb_atsr(t, GV_ATSR_F_ALL_PORTS, 0);
+	tb_scope(t, BR, 0, 0, 0x1c, 0);
+	tb_end(t);
+	tb_begin(t, GV_DMAR_TYPE_RHSA);		/* 20 bytes */
+	put32(t, 0);
+	put64(t, 0xfed90000);
+	put32(t, 0);
+	tb_end(t);
+	tb_begin(t, GV_DMAR_TYPE_ANDD);		/* ACPI device 1 */
+	put16(t, 0);
+	put8(t, 0);
+	put8(t, 1);
+	for (i = 0; i < sizeof(andd_name); i++)	/* with its NUL */
+		put8(t, andd_name[i]);
+	tb_end(t);
+	tb_begin(t, 0x7);
+	put32(t, 0xdeadbeef);
+	tb_end(t);
+	tb_begin(t, 0xffff);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static struct tb *tb_new(struct kunit *test)
+{
+	struct tb *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	return t;
+}
+
+static struct gv_dmar_info *info_new(struct kunit *test)
+{
+	struct gv_dmar_info *info = kunit_kzalloc(test, sizeof(*info),
+						  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, info);
+	return info;
+}
+
+static void expect_scope(struct kunit *test, const struct gv_dmar_scope *s,
+			 u8 type, u8 id, u8 bus, u8 dev, u8 fn)
+{
+	KUNIT_EXPECT_EQ(test, s->type, type);
+	KUNIT_EXPECT_EQ(test, s->enum_id, id);
+	KUNIT_EXPECT_EQ(test, s->start_bus, bus);
+	KUNIT_EXPECT_EQ(test, s->path_len, 1);
+	KUNIT_EXPECT_EQ(test, s->path[0].dev, dev);
+	KUNIT_EXPECT_EQ(test, s->path[0].fn, fn);
+}
+
+/* ---- valid tables ---- */
+
+static void qemu_table(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test);
+	const struct gv_dmar_drhd *d = &info->drhd[0];
+	const char *why = NULL;
+
+	build_qemu(t);
+	KUNIT_ASSERT_EQ(test, t->len, 48u + 16 + 4 * 8);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, &why), 0);
+	KUNIT_EXPECT_STREQ(test, why, "ok");
+	KUNIT_EXPECT_EQ(test, info->haw, 39);
+	KUNIT_EXPECT_EQ(test, info->flags, 3);
+	KUNIT_EXPECT_EQ(test, info->nr_drhd, 1u);
+	KUNIT_EXPECT_EQ(test, info->nr_rmrr, 0u);
+	KUNIT_EXPECT_EQ(test, info->nr_atsr, 0u);
+	KUNIT_EXPECT_EQ(test, info->nr_ignored, 0u);
+	KUNIT_EXPECT_EQ(test, info->nr_unknown, 0u);
+	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 0u);
+	KUNIT_EXPECT_EQ(test, d->reg_base, 0xfed90000ull);
+	KUNIT_EXPECT_EQ(test, d->reg_size, 0x1000u);
+	KUNIT_EXPECT_EQ(test, d->segment, 0);
+	KUNIT_EXPECT_FALSE(test, d->include_pci_all);
+	KUNIT_ASSERT_EQ(test, d->nr_scopes, 4u);
+	expect_scope(test, &d->scopes[0], EP, 0, 0, 3, 0);
+	expect_scope(test, &d->scopes[1], EP, 0, 0, 4, 0);
+	expect_scope(test, &d->scopes[2], EP, 0, 0, 0x1f, 2);
+	expect_scope(test, &d->scopes[3], IOAPIC, 0, 0xf0, 0x1f, 0);
+	/* Lookups: listed devices only (no INCLUDE_PCI_ALL unit). */
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(3, 0)), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(4, 0)), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(0x1f, 2)),
+			0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(3, 1)),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 1, DEVFN(3, 0)),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 1, 0, DEVFN(3, 0)),
+			-GV_ENOENT);
+	/* The I/O APIC's scope is not a PCI device. */
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0xf0,
+						DEVFN(0x1f, 0)), -GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 0, 0, 0, DEVFN(3, 0)),
+			-GV_ENOENT);
+	/* A NULL @why is fine. */
+	KUNIT_EXPECT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+}
+
+static void client_table(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test);
+	const struct gv_dmar_drhd *g = &info->drhd[0], *all = &info->drhd[1];
+	const struct gv_dmar_rmrr *r = info->rmrr;
+	const char *why = NULL;
+
+	build_client(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, &why), 0);
+	KUNIT_EXPECT_STREQ(test, why, "ok");
+	KUNIT_EXPECT_EQ(test, info->haw, 46);
+	KUNIT_EXPECT_EQ(test, info->flags, 5);
+	KUNIT_ASSERT_EQ(test, info->nr_drhd, 2u);
+	KUNIT_ASSERT_EQ(test, info->nr_rmrr, 2u);
+	KUNIT_ASSERT_EQ(test, info->nr_atsr, 1u);
+	KUNIT_EXPECT_EQ(test, info->nr_ignored, 2u);	/* RHSA, ANDD */
+	KUNIT_EXPECT_EQ(test, info->nr_unknown, 2u);	/* types 7, 0xffff */
+	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 1u);
+	KUNIT_EXPECT_FALSE(test, g->include_pci_all);
+	KUNIT_EXPECT_TRUE(test, all->include_pci_all);
+	KUNIT_EXPECT_EQ(test, all->flags, GV_DRHD_F_INCLUDE_PCI_ALL);
+	KUNIT_EXPECT_EQ(test, all->reg_base, 0xfed91000ull);
+	KUNIT_EXPECT_EQ(test, all->reg_size, 0x8000u);	/* Size = 3 */
+	KUNIT_ASSERT_EQ(test, all->nr_scopes, 4u);
+	expect_scope(test, &all->scopes[0], IOAPIC, 2, 0, 0x1e, 7);
+	expect_scope(test, &all->scopes[1], HPET, 0, 0, 0x1e, 6);
+	expect_scope(test, &all->scopes[2], ACPI_DEV, 1, 0, 0x15, 0);
+	KUNIT_EXPECT_EQ(test, all->scopes[3].type, BR);
+	KUNIT_EXPECT_EQ(test, all->scopes[3].path_len, 2);
+	KUNIT_EXPECT_EQ(test, all->scopes[3].path[1].dev, 0);
+	/* RMRRs: inclusive limits as in the table. */
+	KUNIT_EXPECT_EQ(test, r[0].base, 0x7a000000ull);
+	KUNIT_EXPECT_EQ(test, r[0].limit, 0x7a01ffffull);
+	KUNIT_EXPECT_EQ(test, r[0].nr_scopes, 2u);
+	KUNIT_EXPECT_EQ(test, r[1].limit - r[1].base + 1, 0x4800000ull);
+	KUNIT_EXPECT_EQ(test, info->atsr[0].flags, GV_ATSR_F_ALL_PORTS);
+	KUNIT_EXPECT_EQ(test, info->atsr[0].nr_scopes, 1u);
+	KUNIT_EXPECT_EQ(test, info->atsr[0].scopes[0].type, BR);
+	/* Graphics on its unit, everything else on INCLUDE_PCI_ALL. */
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(2, 0)), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(0x14, 0)),
+			1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 3, DEVFN(0, 0)), 1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 1, 0, DEVFN(2, 0)),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(NULL, 0, 0, 0), -GV_EINVAL);
+	/* RMRRs per device. */
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 0, 0, 0, DEVFN(0x1a, 0)),
+			0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 0, 0, 0, DEVFN(2, 0)),
+			1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 1, 0, 0, DEVFN(0x14, 0)),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 2, 0, 0, DEVFN(2, 0)),
+			-GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(info, 0, 1, 0, DEVFN(2, 0)),
+			-GV_ENOENT);
+}
+
+static void scope_is_dev(struct kunit *test)
+{
+	struct gv_dmar_scope s = { .type = EP, .start_bus = 5, .path_len = 1,
+				   .path = { { 0x1f, 7 } } };
+
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_is_dev(&s, 5, 0xff));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_is_dev(&s, 4, 0xff));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_is_dev(&s, 5, 0xfe));
+	s.type = BR;
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_is_dev(&s, 5, 0xff));
+	s.type = IOAPIC;
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_is_dev(&s, 5, 0xff));
+	s.type = EP;
+	s.path_len = 2;
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_is_dev(&s, 5, 0xff));
+}
+
+/*
+ * Every prefix of a valid table: given as the buffer length (the length
+ * field then lies beyond it) and as the length field itself (the table
+ * ends inside a structure or scope): refused, except where the length
+ * field ends the table exactly between two structures.
+ */
+static void truncated(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test), *c = tb_new(test);
+	unsigned int bad = 0, accepted = 0, i;
+	u32 full, cut;
+	int ret;
+
+	build_client(t);
+	full = t->len;
+	for (cut = 0; cut < full; cut++) {
+		ret = gv_dmar_parse(t->b, cut, info, NULL);
+		if (ret != -GV_EINVAL && !bad++)
+			KUNIT_FAIL(test, "buffer cut at %u: %d", cut, ret);
+	}
+	for (cut = GV_DMAR_HDR_LEN; cut < full; cut++) {
+		bool boundary = cut == GV_DMAR_HDR_LEN;
+
+		for (i = 0; i < t->nr_ends; i++)
+			boundary |= t->ends[i] == cut;
+		*c = *t;
+		tb_finish_len(c, cut);
+		ret = gv_dmar_parse(c->b, cut, info, NULL);
+		accepted += !ret;
+		if (ret != (boundary ? 0 : -GV_EINVAL) && !bad++)
+			KUNIT_FAIL(test, "length field %u: %d", cut, ret);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_EQ(test, accepted, t->nr_ends);	/* HDR + all but last */
+	KUNIT_EXPECT_GT(test, full, 200u);
+}
+
+/* ---- refused tables ---- */
+
+struct bad_case {
+	const char *name;
+	void (*build)(struct tb *t);
+	int ret;
+	const char *why;	/* part of the message */
+	u32 buf_len;		/* bytes passed (0: the table's) */
+};
+
+static void qemu_then(struct tb *t)
+{
+	build_qemu(t);
+}
+
+static void bad_signature(struct tb *t)
+{
+	build_qemu(t);
+	t->b[3] = 'S';
+	tb_finish(t);
+}
+
+static void bad_checksum(struct tb *t)
+{
+	build_qemu(t);
+	t->b[9]++;
+}
+
+static void bad_checksum_tail(struct tb *t)
+{
+	build_qemu(t);
+	t->b[t->len - 1] ^= 0x10;	/* checked before anything else */
+}
+
+static void len_field_small(struct tb *t)
+{
+	build_qemu(t);
+	tb_finish_len(t, 40);
+}
+
+static void haw_small(struct tb *t)
+{
+	tb_start(t, 10, 0);
+	tb_finish(t);
+}
+
+static void haw_large(struct tb *t)
+{
+	tb_start(t, 64, 0);
+	tb_finish(t);
+}
+
+/* A DRHD whose length field is patched to @len. */
+static void drhd_len(struct tb *t, u16 len)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	tb_end(t);
+	poke16(t, GV_DMAR_HDR_LEN + 2, len);
+	tb_finish(t);
+}
+
+static void struct_len_0(struct tb *t)
+{
+	drhd_len(t, 0);
+}
+
+static void struct_len_2(struct tb *t)
+{
+	drhd_len(t, 2);
+}
+
+static void drhd_len_12(struct tb *t)
+{
+	drhd_len(t, 12);
+}
+
+static void struct_past_end(struct tb *t)
+{
+	drhd_len(t, 16 + 8 + 2);
+}
+
+static void unknown_len_0(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_begin(t, 0x99);
+	put32(t, 0);
+	tb_end(t);
+	poke16(t, GV_DMAR_HDR_LEN + 2, 0);
+	tb_finish(t);
+}
+
+static void struct_hdr_cut(struct tb *t)
+{
+	build_qemu(t);
+	put16(t, GV_DMAR_TYPE_RMRR);	/* 2 bytes of a next header */
+	tb_finish(t);
+}
+
+/* One structure of @type and @len bytes (zeros after the header). */
+static void short_struct(struct tb *t, u16 type, u16 len)
+{
+	unsigned int i;
+
+	tb_start(t, 38, 0);
+	tb_begin(t, type);
+	for (i = 4; i < len; i++)
+		put8(t, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void rmrr_short(struct tb *t)
+{
+	short_struct(t, GV_DMAR_TYPE_RMRR, 20);
+}
+
+static void atsr_short(struct tb *t)
+{
+	short_struct(t, GV_DMAR_TYPE_ATSR, 6);
+}
+
+static void rhsa_short(struct tb *t)
+{
+	short_struct(t, GV_DMAR_TYPE_RHSA, 16);
+}
+
+static void andd_no_name(struct tb *t)
+{
+	short_struct(t, GV_DMAR_TYPE_ANDD, 8);
+}
+
+static void satc_short(struct tb *t)
+{
+	short_struct(t, GV_DMAR_TYPE_SATC, 4);
+}
+
+/* A DRHD with one endpoint scope whose length byte is @slen. */
+static void scope_len(struct tb *t, u8 slen)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	tb_end(t);
+	t->b[GV_DMAR_HDR_LEN + 16 + 1] = slen;
+	tb_finish(t);
+}
+
+static void scope_len_0(struct tb *t)
+{
+	scope_len(t, 0);
+}
+
+static void scope_len_6(struct tb *t)
+{
+	scope_len(t, 6);
+}
+
+static void scope_len_odd(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	put8(t, 0);
+	tb_end(t);
+	t->b[GV_DMAR_HDR_LEN + 16 + 1] = 9;
+	tb_finish(t);
+}
+
+static void scope_past_struct(struct tb *t)
+{
+	scope_len(t, 10);
+}
+
+static void scope_hdr_cut(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	put32(t, 0x0801);		/* 4 bytes of a next scope */
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void scope_dev_32(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 32, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void scope_fn_8(struct tb *t)
+{
+	static const u8 path[] = { 0x1c, 0, 0, 8 };
+
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope_path(t, EP, 0, 0, path, 2);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void drhd_base(struct tb *t, u64 base)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, base);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void drhd_base_0(struct tb *t)
+{
+	drhd_base(t, 0);
+}
+
+static void drhd_base_unaligned(struct tb *t)
+{
+	drhd_base(t, 0xfed90800);
+}
+
+static void drhd_wraps(struct tb *t)
+{
+	drhd_base(t, 0xfffffffffffff000ull);
+}
+
+static void rmrr(struct tb *t, u64 base, u64 limit)
+{
+	tb_start(t, 38, 0);
+	tb_rmrr(t, 0, base, limit);
+	tb_scope(t, EP, 0, 0, 0x14, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void rmrr_base_unaligned(struct tb *t)
+{
+	rmrr(t, 0x7a000800, 0x7a01ffff);
+}
+
+static void rmrr_limit_aligned(struct tb *t)
+{
+	rmrr(t, 0x7a000000, 0x7a020000);	/* end-exclusive by mistake */
+}
+
+static void rmrr_inverted(struct tb *t)
+{
+	rmrr(t, 0x7a020000, 0x7a01ffff);
+}
+
+static void rmrr_one_page(struct tb *t)
+{
+	rmrr(t, 0x7a000000, 0x7a000fff);
+}
+
+static void two_include_all(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
+	tb_end(t);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed91000);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void include_all_two_segments(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
+	tb_end(t);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 1, 0xfed91000);
+	tb_end(t);
+	tb_finish(t);
+}
+
+/* Two DRHDs of segments @s1, @s2 listing (@t1, path1) and (@t2, path2). */
+static void two_units(struct tb *t, u16 s1, u8 t1, const u8 *p1,
+		      unsigned int n1, u16 s2, u8 t2, const u8 *p2,
+		      unsigned int n2)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, s1, 0xfed90000);
+	tb_scope_path(t, t1, 0, 0, p1, n1);
+	tb_end(t);
+	tb_drhd(t, 0, 0, s2, 0xfed91000);
+	tb_scope_path(t, t2, 0, 0, p2, n2);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static const u8 path_1c0[] = { 0x1c, 0 };
+static const u8 path_1c0_00[] = { 0x1c, 0, 0, 0 };
+
+static void dup_endpoint_units(struct tb *t)
+{
+	two_units(t, 0, EP, path_1c0, 1, 0, EP, path_1c0, 1);
+}
+
+static void dup_endpoint_segments(struct tb *t)
+{
+	two_units(t, 0, EP, path_1c0, 1, 1, EP, path_1c0, 1);
+}
+
+static void endpoint_below_bridge(struct tb *t)
+{
+	two_units(t, 0, BR, path_1c0, 1, 0, EP, path_1c0_00, 2);
+}
+
+static void bridge_above_endpoint(struct tb *t)
+{
+	two_units(t, 0, EP, path_1c0_00, 2, 0, BR, path_1c0, 1);
+}
+
+static void endpoint_below_endpoint(struct tb *t)
+{
+	/* An endpoint is no bridge: a longer path is another device. */
+	two_units(t, 0, EP, path_1c0, 1, 0, EP, path_1c0_00, 2);
+}
+
+static void dup_in_one_unit(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	tb_scope(t, EP, 0, 0, 4, 0);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void below_bridge_one_unit(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope_path(t, BR, 0, 0, path_1c0, 1);
+	tb_scope_path(t, EP, 0, 0, path_1c0_00, 2);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void dup_ioapic(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope(t, IOAPIC, 8, 0xf0, 0x1f, 0);
+	tb_end(t);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 1, 0xfed91000);
+	tb_scope(t, IOAPIC, 8, 0xf0, 0x1f, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void ioapic_hpet_same_id(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
+	tb_scope(t, IOAPIC, 0, 0, 0x1e, 7);
+	tb_scope(t, HPET, 0, 0, 0x1e, 6);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void many_drhd(struct tb *t, unsigned int n)
+{
+	unsigned int i;
+
+	tb_start(t, 38, 0);
+	for (i = 0; i < n; i++) {
+		tb_drhd(t, 0, 0, 0, 0xfed90000 + i * 0x1000ull);
+		tb_scope(t, EP, 0, i / 32, i % 32, 0);
+		tb_end(t);
+	}
+	tb_finish(t);
+}
+
+static void max_drhd(struct tb *t)
+{
+	many_drhd(t, GV_DMAR_MAX_DRHD);
+}
+
+static void too_many_drhd(struct tb *t)
+{
+	many_drhd(t, GV_DMAR_MAX_DRHD + 1);
+}
+
+static void many_scopes(struct tb *t, unsigned int n)
+{
+	unsigned int i;
+
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	for (i = 0; i < n; i++)
+		tb_scope(t, EP, 0, 0, i % 32, i / 32);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void max_scopes(struct tb *t)
+{
+	many_scopes(t, GV_DMAR_MAX_SCOPES);
+}
+
+static void too_many_scopes(struct tb *t)
+{
+	many_scopes(t, GV_DMAR_MAX_SCOPES + 1);
+}
+
+static void path_len(struct tb *t, unsigned int n)
+{
+	static const u8 path[] = { 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0 };
+
+	tb_start(t, 38, 0);
+	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	tb_scope_path(t, EP, 0, 0, path, n);
+	tb_end(t);
+	tb_finish(t);
+}
+
+static void max_path(struct tb *t)
+{
+	path_len(t, GV_DMAR_MAX_PATH);
+}
+
+static void too_long_path(struct tb *t)
+{
+	path_len(t, GV_DMAR_MAX_PATH + 1);
+}
+
+static void too_many_rmrr(struct tb *t)
+{
+	unsigned int i;
+
+	tb_start(t, 38, 0);
+	for (i = 0; i <= GV_DMAR_MAX_RMRR; i++) {
+		tb_rmrr(t, 0, i * 0x10000ull, i * 0x10000ull + 0xffff);
+		tb_scope(t, EP, 0, 0, 0x14, 0);
+		tb_end(t);
+	}
+	tb_finish(t);
+}
+
+static void too_many_atsr(struct tb *t)
+{
+	unsigned int i;
+
+	tb_start(t, 38, 0);
+	for (i = 0; i <= GV_DMAR_MAX_ATSR; i++) {
+		tb_atsr(t, 0, i);
+		tb_scope(t, BR, 0, 0, 0x1c, 0);
+		tb_end(t);
+	}
+	tb_finish(t);
+}
+
+static void header_only(struct tb *t)
+{
+	tb_start(t, 47, 0);
+	tb_finish(t);
+}
+
+static void unknown_only(struct tb *t)
+{
+	tb_start(t, 38, 0);
+	tb_begin(t, 0x80);
+	tb_end(t);
+	tb_finish(t);
+}
+
+#define BAD(n, r, w)	{ #n, n, r, w }
+#define OK(n)		{ #n, n, 0, "ok" }
+
+static const struct bad_case bad_cases[] = {
+	{ "buffer_short", qemu_then, -GV_EINVAL, "buffer shorter", 47 },
+	{ "buffer_1_byte", qemu_then, -GV_EINVAL, "buffer shorter", 1 },
+	{ "len_beyond_buffer", qemu_then, -GV_EINVAL, "truncated table",
+	  48 + 16 },
+	BAD(bad_signature, -GV_EINVAL, "signature"),
+	BAD(bad_checksum, -GV_EINVAL, "checksum"),
+	BAD(bad_checksum_tail, -GV_EINVAL, "checksum"),
+	BAD(len_field_small, -GV_EINVAL, "smaller than the DMAR header"),
+	BAD(haw_small, -GV_EINVAL, "host address width"),
+	BAD(haw_large, -GV_EINVAL, "host address width"),
+	BAD(struct_len_0, -GV_EINVAL, "length below 4"),
+	BAD(struct_len_2, -GV_EINVAL, "length below 4"),
+	BAD(unknown_len_0, -GV_EINVAL, "length below 4"),
+	BAD(drhd_len_12, -GV_EINVAL, "DRHD shorter"),
+	BAD(struct_past_end, -GV_EINVAL, "past the table end"),
+	BAD(struct_hdr_cut, -GV_EINVAL, "truncated remapping structure"),
+	BAD(rmrr_short, -GV_EINVAL, "RMRR shorter"),
+	BAD(atsr_short, -GV_EINVAL, "ATSR shorter"),
+	BAD(rhsa_short, -GV_EINVAL, "RHSA shorter"),
+	BAD(andd_no_name, -GV_EINVAL, "ANDD shorter"),
+	BAD(satc_short, -GV_EINVAL, "SATC shorter"),
+	BAD(scope_len_0, -GV_EINVAL, "below 8"),
+	BAD(scope_len_6, -GV_EINVAL, "below 8"),
+	BAD(scope_len_odd, -GV_EINVAL, "6 + 2 * path"),
+	BAD(scope_past_struct, -GV_EINVAL, "past its structure"),
+	BAD(scope_hdr_cut, -GV_EINVAL, "truncated device scope"),
+	BAD(scope_dev_32, -GV_EINVAL, "device > 31"),
+	BAD(scope_fn_8, -GV_EINVAL, "function > 7"),
+	BAD(drhd_base_0, -GV_EINVAL, "register base"),
+	BAD(drhd_base_unaligned, -GV_EINVAL, "register base"),
+	BAD(drhd_wraps, -GV_EINVAL, "wraps"),
+	BAD(rmrr_base_unaligned, -GV_EINVAL, "RMRR base or limit"),
+	BAD(rmrr_limit_aligned, -GV_EINVAL, "RMRR base or limit"),
+	BAD(rmrr_inverted, -GV_EINVAL, "above its limit"),
+	BAD(two_include_all, -GV_EINVAL, "two INCLUDE_PCI_ALL"),
+	BAD(dup_endpoint_units, -GV_EINVAL, "listed twice"),
+	BAD(dup_in_one_unit, -GV_EINVAL, "listed twice"),
+	BAD(endpoint_below_bridge, -GV_EINVAL, "below a bridge scope"),
+	BAD(bridge_above_endpoint, -GV_EINVAL, "below a bridge scope"),
+	BAD(dup_ioapic, -GV_EINVAL, "I/O APIC or HPET"),
+	BAD(too_many_drhd, -GV_ENOSPC, "GV_DMAR_MAX_DRHD"),
+	BAD(too_many_scopes, -GV_ENOSPC, "GV_DMAR_MAX_SCOPES"),
+	BAD(too_long_path, -GV_ENOSPC, "GV_DMAR_MAX_PATH"),
+	BAD(too_many_rmrr, -GV_ENOSPC, "GV_DMAR_MAX_RMRR"),
+	BAD(too_many_atsr, -GV_ENOSPC, "GV_DMAR_MAX_ATSR"),
+	/* Accepted edge cases. */
+	OK(rmrr_one_page),
+	OK(include_all_two_segments),
+	OK(dup_endpoint_segments),
+	OK(endpoint_below_endpoint),
+	OK(below_bridge_one_unit),
+	OK(ioapic_hpet_same_id),
+	OK(max_drhd),
+	OK(max_scopes),
+	OK(max_path),
+	OK(header_only),
+	OK(unknown_only),
+};
+
+static void bad_desc(const struct bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(table, bad_cases, bad_desc);
+
+static void table_rules(struct kunit *test)
+{
+	const struct bad_case *c = test->param_value;
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test);
+	const char *why = NULL;
+	int ret;
+
+	c->build(t);
+	KUNIT_ASSERT_LE(test, t->len, (u32)TB_MAX);
+	ret = gv_dmar_parse(t->b, c->buf_len ? c->buf_len : t->len, info,
+			    &why);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, c->why),
+				  "message \"%s\", want \"%s\"", why, c->why);
+}
+
+/* Counts of the accepted edge cases. */
+static void accepted_counts(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test);
+	u32 i;
+
+	max_drhd(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info->nr_drhd, (u32)GV_DMAR_MAX_DRHD);
+	for (i = 0; i < info->nr_drhd; i++)
+		KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, i / 32,
+							DEVFN(i % 32, 0)),
+				(int)i);
+	max_path(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[0].path_len,
+			GV_DMAR_MAX_PATH);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[0].path[3].dev, 4);
+	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 1u);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(1, 0)),
+			-GV_ENOENT);
+	include_all_two_segments(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 7, DEVFN(1, 0)), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 1, 7, DEVFN(1, 0)), 1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 2, 7, DEVFN(1, 0)),
+			-GV_ENOENT);
+	unknown_only(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info->nr_unknown, 1u);
+	KUNIT_EXPECT_EQ(test, info->nr_drhd, 0u);
+	header_only(t);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info->haw, 48);
+	KUNIT_EXPECT_EQ(test, info->nr_unknown, 0u);	/* zeroed again */
+}
+
+static void null_args(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test);
+	const char *why = NULL;
+
+	build_qemu(t);
+	KUNIT_EXPECT_EQ(test, gv_dmar_parse(NULL, t->len, info, &why),
+			-GV_EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, gv_dmar_parse(t->b, t->len, NULL, &why),
+			-GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr(NULL, 0, 0, 0, 0),
+			-GV_EINVAL);
+}
+
+static struct kunit_case gv_vtd_dmar_cases[] = {
+	KUNIT_CASE(qemu_table),
+	KUNIT_CASE(client_table),
+	KUNIT_CASE(scope_is_dev),
+	KUNIT_CASE(truncated),
+	KUNIT_CASE_PARAM(table_rules, table_gen_params),
+	KUNIT_CASE(accepted_counts),
+	KUNIT_CASE(null_args),
+	{}
+};
+
+struct kunit_suite gv_vtd_dmar_suite = {
+	.name = "gv_vtd_dmar",
+	.test_cases = gv_vtd_dmar_cases,
+};

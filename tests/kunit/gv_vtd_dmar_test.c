@@ -273,25 +273,39 @@ static void expect_scope(struct kunit *test, const struct gv_dmar_scope *s,
 
 /* ---- valid tables ---- */
 
+struct counts {
+	u8 haw, flags;
+	u32 drhd, rmrr, atsr, ignored, unknown, deep;
+};
+
+/* Parse @t, which must be valid, and check what was found. */
+static void parse_ok(struct kunit *test, struct tb *t,
+		     struct gv_dmar_info *info, const struct counts *c)
+{
+	const char *why = NULL;
+
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, &why), 0);
+	KUNIT_EXPECT_STREQ(test, why, "ok");
+	KUNIT_EXPECT_EQ(test, info->haw, c->haw);
+	KUNIT_EXPECT_EQ(test, info->flags, c->flags);
+	KUNIT_ASSERT_EQ(test, info->nr_drhd, c->drhd);
+	KUNIT_ASSERT_EQ(test, info->nr_rmrr, c->rmrr);
+	KUNIT_ASSERT_EQ(test, info->nr_atsr, c->atsr);
+	KUNIT_EXPECT_EQ(test, info->nr_ignored, c->ignored);
+	KUNIT_EXPECT_EQ(test, info->nr_unknown, c->unknown);
+	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, c->deep);
+}
+
 static void qemu_table(struct kunit *test)
 {
 	struct gv_dmar_info *info = info_new(test);
 	struct tb *t = tb_new(test);
 	const struct gv_dmar_drhd *d = &info->drhd[0];
-	const char *why = NULL;
+	const struct counts c = { .haw = 39, .flags = 3, .drhd = 1 };
 
 	build_qemu(t);
 	KUNIT_ASSERT_EQ(test, t->len, 48u + 16 + 4 * 8);
-	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, &why), 0);
-	KUNIT_EXPECT_STREQ(test, why, "ok");
-	KUNIT_EXPECT_EQ(test, info->haw, 39);
-	KUNIT_EXPECT_EQ(test, info->flags, 3);
-	KUNIT_EXPECT_EQ(test, info->nr_drhd, 1u);
-	KUNIT_EXPECT_EQ(test, info->nr_rmrr, 0u);
-	KUNIT_EXPECT_EQ(test, info->nr_atsr, 0u);
-	KUNIT_EXPECT_EQ(test, info->nr_ignored, 0u);
-	KUNIT_EXPECT_EQ(test, info->nr_unknown, 0u);
-	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 0u);
+	parse_ok(test, t, info, &c);
 	KUNIT_EXPECT_EQ(test, d->reg_base, 0xfed90000ull);
 	KUNIT_EXPECT_EQ(test, d->reg_size, 0x1000u);
 	KUNIT_EXPECT_EQ(test, d->segment, 0);
@@ -327,19 +341,13 @@ static void client_table(struct kunit *test)
 	struct tb *t = tb_new(test);
 	const struct gv_dmar_drhd *g = &info->drhd[0], *all = &info->drhd[1];
 	const struct gv_dmar_rmrr *r = info->rmrr;
-	const char *why = NULL;
+	/* Ignored: RHSA, ANDD; unknown: types 7, 0xffff; deep: the bridge */
+	const struct counts c = { .haw = 46, .flags = 5, .drhd = 2, .rmrr = 2,
+				  .atsr = 1, .ignored = 2, .unknown = 2,
+				  .deep = 1 };
 
 	build_client(t);
-	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, &why), 0);
-	KUNIT_EXPECT_STREQ(test, why, "ok");
-	KUNIT_EXPECT_EQ(test, info->haw, 46);
-	KUNIT_EXPECT_EQ(test, info->flags, 5);
-	KUNIT_ASSERT_EQ(test, info->nr_drhd, 2u);
-	KUNIT_ASSERT_EQ(test, info->nr_rmrr, 2u);
-	KUNIT_ASSERT_EQ(test, info->nr_atsr, 1u);
-	KUNIT_EXPECT_EQ(test, info->nr_ignored, 2u);	/* RHSA, ANDD */
-	KUNIT_EXPECT_EQ(test, info->nr_unknown, 2u);	/* types 7, 0xffff */
-	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 1u);
+	parse_ok(test, t, info, &c);
 	KUNIT_EXPECT_FALSE(test, g->include_pci_all);
 	KUNIT_EXPECT_TRUE(test, all->include_pci_all);
 	KUNIT_EXPECT_EQ(test, all->flags, GV_DRHD_F_INCLUDE_PCI_ALL);
@@ -440,86 +448,76 @@ static void truncated(struct kunit *test)
 
 struct bad_case {
 	const char *name;
-	void (*build)(struct tb *t);
+	void (*build)(struct tb *t, u64 n);
+	u64 n;			/* the builder's parameter */
 	int ret;
 	const char *why;	/* part of the message */
 	u32 buf_len;		/* bytes passed (0: the table's) */
 };
 
-static void qemu_then(struct tb *t)
+static void qemu_then(struct tb *t, u64 n)
 {
 	build_qemu(t);
 }
 
-static void bad_signature(struct tb *t)
+static void bad_signature(struct tb *t, u64 n)
 {
 	build_qemu(t);
 	t->b[3] = 'S';
 	tb_finish(t);
 }
 
-static void bad_checksum(struct tb *t)
+static void bad_checksum(struct tb *t, u64 n)
 {
 	build_qemu(t);
 	t->b[9]++;
 }
 
-static void bad_checksum_tail(struct tb *t)
+static void bad_checksum_tail(struct tb *t, u64 n)
 {
 	build_qemu(t);
 	t->b[t->len - 1] ^= 0x10;	/* checked before anything else */
 }
 
-static void len_field_small(struct tb *t)
-{
-	build_qemu(t);
-	tb_finish_len(t, 40);
-}
-
-static void haw_small(struct tb *t)
-{
-	tb_start(t, 10, 0);
-	tb_finish(t);
-}
-
-static void haw_large(struct tb *t)
-{
-	tb_start(t, 64, 0);
-	tb_finish(t);
-}
-
-/* A DRHD whose length field is patched to @len. */
-static void drhd_len(struct tb *t, u16 len)
+/* Start a table with one DRHD at @base, left open for its scopes. */
+static void unit_begin(struct tb *t, u64 base)
 {
 	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
-	tb_scope(t, EP, 0, 0, 3, 0);
+	tb_drhd(t, 0, 0, 0, base);
+}
+
+/* Close the DRHD and the table. */
+static void unit_done(struct tb *t)
+{
 	tb_end(t);
-	poke16(t, GV_DMAR_HDR_LEN + 2, len);
 	tb_finish(t);
 }
 
-static void struct_len_0(struct tb *t)
+/* A table whose length field says @n. */
+static void len_field(struct tb *t, u64 n)
 {
-	drhd_len(t, 0);
+	build_qemu(t);
+	tb_finish_len(t, n);
 }
 
-static void struct_len_2(struct tb *t)
+/* An empty table with the HAW field @n. */
+static void haw(struct tb *t, u64 n)
 {
-	drhd_len(t, 2);
+	tb_start(t, n, 0);
+	tb_finish(t);
 }
 
-static void drhd_len_12(struct tb *t)
+/* A DRHD (24 bytes) whose length field is patched to @n. */
+static void drhd_len(struct tb *t, u64 n)
 {
-	drhd_len(t, 12);
+	unit_begin(t, 0xfed90000);
+	tb_scope(t, EP, 0, 0, 3, 0);
+	unit_done(t);
+	poke16(t, GV_DMAR_HDR_LEN + 2, n);
+	tb_finish(t);
 }
 
-static void struct_past_end(struct tb *t)
-{
-	drhd_len(t, 16 + 8 + 2);
-}
-
-static void unknown_len_0(struct tb *t)
+static void unknown_len_0(struct tb *t, u64 n)
 {
 	tb_start(t, 38, 0);
 	tb_begin(t, 0x99);
@@ -529,142 +527,78 @@ static void unknown_len_0(struct tb *t)
 	tb_finish(t);
 }
 
-static void struct_hdr_cut(struct tb *t)
+static void struct_hdr_cut(struct tb *t, u64 n)
 {
 	build_qemu(t);
 	put16(t, GV_DMAR_TYPE_RMRR);	/* 2 bytes of a next header */
 	tb_finish(t);
 }
 
-/* One structure of @type and @len bytes (zeros after the header). */
-static void short_struct(struct tb *t, u16 type, u16 len)
+/* One structure of type @n >> 16 and @n & 0xffff bytes (zeros). */
+#define STRUCT(type, len)	((type) << 16 | (len))
+static void short_struct(struct tb *t, u64 n)
 {
 	unsigned int i;
 
 	tb_start(t, 38, 0);
-	tb_begin(t, type);
-	for (i = 4; i < len; i++)
+	tb_begin(t, n >> 16);
+	for (i = 4; i < (n & 0xffff); i++)
 		put8(t, 0);
 	tb_end(t);
 	tb_finish(t);
 }
 
-static void rmrr_short(struct tb *t)
+/* A DRHD with one endpoint scope whose length byte is @n. */
+static void scope_len(struct tb *t, u64 n)
 {
-	short_struct(t, GV_DMAR_TYPE_RMRR, 20);
-}
-
-static void atsr_short(struct tb *t)
-{
-	short_struct(t, GV_DMAR_TYPE_ATSR, 6);
-}
-
-static void rhsa_short(struct tb *t)
-{
-	short_struct(t, GV_DMAR_TYPE_RHSA, 16);
-}
-
-static void andd_no_name(struct tb *t)
-{
-	short_struct(t, GV_DMAR_TYPE_ANDD, 8);
-}
-
-static void satc_short(struct tb *t)
-{
-	short_struct(t, GV_DMAR_TYPE_SATC, 4);
-}
-
-/* A DRHD with one endpoint scope whose length byte is @slen. */
-static void scope_len(struct tb *t, u8 slen)
-{
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, EP, 0, 0, 3, 0);
-	tb_end(t);
-	t->b[GV_DMAR_HDR_LEN + 16 + 1] = slen;
+	unit_done(t);
+	t->b[GV_DMAR_HDR_LEN + 16 + 1] = n;
 	tb_finish(t);
 }
 
-static void scope_len_0(struct tb *t)
+static void scope_len_odd(struct tb *t, u64 n)
 {
-	scope_len(t, 0);
-}
-
-static void scope_len_6(struct tb *t)
-{
-	scope_len(t, 6);
-}
-
-static void scope_len_odd(struct tb *t)
-{
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, EP, 0, 0, 3, 0);
 	put8(t, 0);
-	tb_end(t);
+	unit_done(t);
 	t->b[GV_DMAR_HDR_LEN + 16 + 1] = 9;
 	tb_finish(t);
 }
 
-static void scope_past_struct(struct tb *t)
+static void scope_hdr_cut(struct tb *t, u64 n)
 {
-	scope_len(t, 10);
-}
-
-static void scope_hdr_cut(struct tb *t)
-{
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, EP, 0, 0, 3, 0);
 	put32(t, 0x0801);		/* 4 bytes of a next scope */
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void scope_dev_32(struct tb *t)
+static void scope_dev_32(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, EP, 0, 0, 32, 0);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void scope_fn_8(struct tb *t)
+static void scope_fn_8(struct tb *t, u64 n)
 {
 	static const u8 path[] = { 0x1c, 0, 0, 8 };
 
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope_path(t, EP, 0, 0, path, 2);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void drhd_base(struct tb *t, u64 base)
+static void drhd_base(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, base);
-	tb_end(t);
-	tb_finish(t);
+	unit_begin(t, n);
+	unit_done(t);
 }
 
-static void drhd_base_0(struct tb *t)
-{
-	drhd_base(t, 0);
-}
-
-static void drhd_base_unaligned(struct tb *t)
-{
-	drhd_base(t, 0xfed90800);
-}
-
-static void drhd_wraps(struct tb *t)
-{
-	drhd_base(t, 0xfffffffffffff000ull);
-}
-
-static void rmrr(struct tb *t, u64 base, u64 limit)
+static void rmrr_at(struct tb *t, u64 base, u64 limit)
 {
 	tb_start(t, 38, 0);
 	tb_rmrr(t, 0, base, limit);
@@ -673,42 +607,33 @@ static void rmrr(struct tb *t, u64 base, u64 limit)
 	tb_finish(t);
 }
 
-static void rmrr_base_unaligned(struct tb *t)
+static void rmrr_base_unaligned(struct tb *t, u64 n)
 {
-	rmrr(t, 0x7a000800, 0x7a01ffff);
+	rmrr_at(t, 0x7a000800, 0x7a01ffff);
 }
 
-static void rmrr_limit_aligned(struct tb *t)
+static void rmrr_limit_aligned(struct tb *t, u64 n)
 {
-	rmrr(t, 0x7a000000, 0x7a020000);	/* end-exclusive by mistake */
+	rmrr_at(t, 0x7a000000, 0x7a020000);	/* end-exclusive by mistake */
 }
 
-static void rmrr_inverted(struct tb *t)
+static void rmrr_inverted(struct tb *t, u64 n)
 {
-	rmrr(t, 0x7a020000, 0x7a01ffff);
+	rmrr_at(t, 0x7a020000, 0x7a01ffff);
 }
 
-static void rmrr_one_page(struct tb *t)
+static void rmrr_one_page(struct tb *t, u64 n)
 {
-	rmrr(t, 0x7a000000, 0x7a000fff);
+	rmrr_at(t, 0x7a000000, 0x7a000fff);
 }
 
-static void two_include_all(struct tb *t)
+/* Two INCLUDE_PCI_ALL units, for segments 0 and @n. */
+static void include_all_pair(struct tb *t, u64 n)
 {
 	tb_start(t, 38, 0);
 	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
 	tb_end(t);
-	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed91000);
-	tb_end(t);
-	tb_finish(t);
-}
-
-static void include_all_two_segments(struct tb *t)
-{
-	tb_start(t, 38, 0);
-	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
-	tb_end(t);
-	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 1, 0xfed91000);
+	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, n, 0xfed91000);
 	tb_end(t);
 	tb_finish(t);
 }
@@ -731,174 +656,111 @@ static void two_units(struct tb *t, u16 s1, u8 t1, const u8 *p1,
 static const u8 path_1c0[] = { 0x1c, 0 };
 static const u8 path_1c0_00[] = { 0x1c, 0, 0, 0 };
 
-static void dup_endpoint_units(struct tb *t)
+static void dup_endpoint_units(struct tb *t, u64 n)
 {
 	two_units(t, 0, EP, path_1c0, 1, 0, EP, path_1c0, 1);
 }
 
-static void dup_endpoint_segments(struct tb *t)
+static void dup_endpoint_segments(struct tb *t, u64 n)
 {
 	two_units(t, 0, EP, path_1c0, 1, 1, EP, path_1c0, 1);
 }
 
-static void endpoint_below_bridge(struct tb *t)
+static void endpoint_below_bridge(struct tb *t, u64 n)
 {
 	two_units(t, 0, BR, path_1c0, 1, 0, EP, path_1c0_00, 2);
 }
 
-static void bridge_above_endpoint(struct tb *t)
+static void bridge_above_endpoint(struct tb *t, u64 n)
 {
 	two_units(t, 0, EP, path_1c0_00, 2, 0, BR, path_1c0, 1);
 }
 
-static void endpoint_below_endpoint(struct tb *t)
+static void endpoint_below_endpoint(struct tb *t, u64 n)
 {
 	/* An endpoint is no bridge: a longer path is another device. */
 	two_units(t, 0, EP, path_1c0, 1, 0, EP, path_1c0_00, 2);
 }
 
-static void dup_in_one_unit(struct tb *t)
+static void dup_in_one_unit(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, EP, 0, 0, 3, 0);
 	tb_scope(t, EP, 0, 0, 4, 0);
 	tb_scope(t, EP, 0, 0, 3, 0);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void below_bridge_one_unit(struct tb *t)
+static void below_bridge_one_unit(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope_path(t, BR, 0, 0, path_1c0, 1);
 	tb_scope_path(t, EP, 0, 0, path_1c0_00, 2);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void dup_ioapic(struct tb *t)
+/* I/O APIC 8 under a unit of segment 0 and one of segment 1. */
+static void dup_ioapic(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope(t, IOAPIC, 8, 0xf0, 0x1f, 0);
 	tb_end(t);
 	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 1, 0xfed91000);
 	tb_scope(t, IOAPIC, 8, 0xf0, 0x1f, 0);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void ioapic_hpet_same_id(struct tb *t)
+static void ioapic_hpet_same_id(struct tb *t, u64 n)
 {
-	tb_start(t, 38, 0);
-	tb_drhd(t, GV_DRHD_F_INCLUDE_PCI_ALL, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
+	t->b[GV_DMAR_HDR_LEN + 4] = GV_DRHD_F_INCLUDE_PCI_ALL;
 	tb_scope(t, IOAPIC, 0, 0, 0x1e, 7);
 	tb_scope(t, HPET, 0, 0, 0x1e, 6);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void many_drhd(struct tb *t, unsigned int n)
+/*
+ * @n & 0xffff structures of type @n >> 16 (DRHD, RMRR or ATSR), each
+ * listing a device of its own.
+ */
+static void many_structs(struct tb *t, u64 n)
 {
 	unsigned int i;
 
 	tb_start(t, 38, 0);
-	for (i = 0; i < n; i++) {
-		tb_drhd(t, 0, 0, 0, 0xfed90000 + i * 0x1000ull);
+	for (i = 0; i < (n & 0xffff); i++) {
+		if (n >> 16 == GV_DMAR_TYPE_DRHD)
+			tb_drhd(t, 0, 0, 0, 0xfed90000 + i * 0x1000ull);
+		else if (n >> 16 == GV_DMAR_TYPE_RMRR)
+			tb_rmrr(t, 0, i * 0x10000ull, i * 0x10000ull + 0xffff);
+		else
+			tb_atsr(t, 0, i);
 		tb_scope(t, EP, 0, i / 32, i % 32, 0);
 		tb_end(t);
 	}
 	tb_finish(t);
 }
 
-static void max_drhd(struct tb *t)
-{
-	many_drhd(t, GV_DMAR_MAX_DRHD);
-}
-
-static void too_many_drhd(struct tb *t)
-{
-	many_drhd(t, GV_DMAR_MAX_DRHD + 1);
-}
-
-static void many_scopes(struct tb *t, unsigned int n)
+static void many_scopes(struct tb *t, u64 n)
 {
 	unsigned int i;
 
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	for (i = 0; i < n; i++)
 		tb_scope(t, EP, 0, 0, i % 32, i / 32);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void max_scopes(struct tb *t)
-{
-	many_scopes(t, GV_DMAR_MAX_SCOPES);
-}
-
-static void too_many_scopes(struct tb *t)
-{
-	many_scopes(t, GV_DMAR_MAX_SCOPES + 1);
-}
-
-static void path_len(struct tb *t, unsigned int n)
+static void path_len(struct tb *t, u64 n)
 {
 	static const u8 path[] = { 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0 };
 
-	tb_start(t, 38, 0);
-	tb_drhd(t, 0, 0, 0, 0xfed90000);
+	unit_begin(t, 0xfed90000);
 	tb_scope_path(t, EP, 0, 0, path, n);
-	tb_end(t);
-	tb_finish(t);
+	unit_done(t);
 }
 
-static void max_path(struct tb *t)
-{
-	path_len(t, GV_DMAR_MAX_PATH);
-}
-
-static void too_long_path(struct tb *t)
-{
-	path_len(t, GV_DMAR_MAX_PATH + 1);
-}
-
-static void too_many_rmrr(struct tb *t)
-{
-	unsigned int i;
-
-	tb_start(t, 38, 0);
-	for (i = 0; i <= GV_DMAR_MAX_RMRR; i++) {
-		tb_rmrr(t, 0, i * 0x10000ull, i * 0x10000ull + 0xffff);
-		tb_scope(t, EP, 0, 0, 0x14, 0);
-		tb_end(t);
-	}
-	tb_finish(t);
-}
-
-static void too_many_atsr(struct tb *t)
-{
-	unsigned int i;
-
-	tb_start(t, 38, 0);
-	for (i = 0; i <= GV_DMAR_MAX_ATSR; i++) {
-		tb_atsr(t, 0, i);
-		tb_scope(t, BR, 0, 0, 0x1c, 0);
-		tb_end(t);
-	}
-	tb_finish(t);
-}
-
-static void header_only(struct tb *t)
-{
-	tb_start(t, 47, 0);
-	tb_finish(t);
-}
-
-static void unknown_only(struct tb *t)
+static void unknown_only(struct tb *t, u64 n)
 {
 	tb_start(t, 38, 0);
 	tb_begin(t, 0x80);
@@ -906,67 +768,105 @@ static void unknown_only(struct tb *t)
 	tb_finish(t);
 }
 
-#define BAD(n, r, w)	{ #n, n, r, w }
-#define OK(n)		{ #n, n, 0, "ok" }
+/* The smallest ANDD (an empty name) and SIDP: checked and counted. */
+static void andd_and_sidp(struct tb *t, u64 n)
+{
+	tb_start(t, 38, 0);
+	tb_begin(t, GV_DMAR_TYPE_ANDD);
+	put32(t, 0x01000000);		/* reserved, ACPI device number 1 */
+	put8(t, 0);
+	tb_end(t);
+	tb_begin(t, GV_DMAR_TYPE_SIDP);
+	put32(t, 0);
+	tb_end(t);
+	tb_finish(t);
+}
+
+#define BAD(f, r, w)		{ #f, f, 0, r, w }
+#define BADN(name, f, n, r, w)	{ #name, f, n, r, w }
+#define OK(f)			{ #f, f, 0, 0, "ok" }
+#define OKN(name, f, n)		{ #name, f, n, 0, "ok" }
+/* A structure of a known type, @len bytes: "<TYPE> shorter than ...". */
+#define SHORT(name, type, len)	{ #name, short_struct, \
+				  STRUCT(GV_DMAR_TYPE_##type, len), \
+				  -GV_EINVAL, #type " shorter" }
 
 static const struct bad_case bad_cases[] = {
-	{ "buffer_short", qemu_then, -GV_EINVAL, "buffer shorter", 47 },
-	{ "buffer_1_byte", qemu_then, -GV_EINVAL, "buffer shorter", 1 },
-	{ "len_beyond_buffer", qemu_then, -GV_EINVAL, "truncated table",
+	{ "buffer_short", qemu_then, 0, -GV_EINVAL, "buffer shorter", 47 },
+	{ "buffer_1_byte", qemu_then, 0, -GV_EINVAL, "buffer shorter", 1 },
+	{ "len_beyond_buffer", qemu_then, 0, -GV_EINVAL, "truncated table",
 	  48 + 16 },
 	BAD(bad_signature, -GV_EINVAL, "signature"),
 	BAD(bad_checksum, -GV_EINVAL, "checksum"),
 	BAD(bad_checksum_tail, -GV_EINVAL, "checksum"),
-	BAD(len_field_small, -GV_EINVAL, "smaller than the DMAR header"),
-	BAD(haw_small, -GV_EINVAL, "host address width"),
-	BAD(haw_large, -GV_EINVAL, "host address width"),
-	BAD(struct_len_0, -GV_EINVAL, "length below 4"),
-	BAD(struct_len_2, -GV_EINVAL, "length below 4"),
+	BADN(len_field_40, len_field, 40, -GV_EINVAL,
+	     "smaller than the DMAR header"),
+	BADN(haw_11_bits, haw, 10, -GV_EINVAL, "host address width"),
+	BADN(haw_65_bits, haw, 64, -GV_EINVAL, "host address width"),
+	BADN(struct_len_0, drhd_len, 0, -GV_EINVAL, "length below 4"),
+	BADN(struct_len_2, drhd_len, 2, -GV_EINVAL, "length below 4"),
 	BAD(unknown_len_0, -GV_EINVAL, "length below 4"),
-	BAD(drhd_len_12, -GV_EINVAL, "DRHD shorter"),
-	BAD(struct_past_end, -GV_EINVAL, "past the table end"),
+	BADN(drhd_len_12, drhd_len, 12, -GV_EINVAL, "DRHD shorter"),
+	BADN(struct_past_end, drhd_len, 26, -GV_EINVAL, "past the table end"),
 	BAD(struct_hdr_cut, -GV_EINVAL, "truncated remapping structure"),
-	BAD(rmrr_short, -GV_EINVAL, "RMRR shorter"),
-	BAD(atsr_short, -GV_EINVAL, "ATSR shorter"),
-	BAD(rhsa_short, -GV_EINVAL, "RHSA shorter"),
-	BAD(andd_no_name, -GV_EINVAL, "ANDD shorter"),
-	BAD(satc_short, -GV_EINVAL, "SATC shorter"),
-	BAD(scope_len_0, -GV_EINVAL, "below 8"),
-	BAD(scope_len_6, -GV_EINVAL, "below 8"),
+	SHORT(rmrr_short, RMRR, 20),
+	SHORT(atsr_short, ATSR, 6),
+	SHORT(rhsa_short, RHSA, 16),
+	SHORT(andd_no_name, ANDD, 8),
+	SHORT(satc_short, SATC, 4),
+	SHORT(sidp_short, SIDP, 7),
+	BADN(scope_len_0, scope_len, 0, -GV_EINVAL, "below 8"),
+	BADN(scope_len_6, scope_len, 6, -GV_EINVAL, "below 8"),
 	BAD(scope_len_odd, -GV_EINVAL, "6 + 2 * path"),
-	BAD(scope_past_struct, -GV_EINVAL, "past its structure"),
+	BADN(scope_past_struct, scope_len, 10, -GV_EINVAL,
+	     "past its structure"),
 	BAD(scope_hdr_cut, -GV_EINVAL, "truncated device scope"),
 	BAD(scope_dev_32, -GV_EINVAL, "device > 31"),
 	BAD(scope_fn_8, -GV_EINVAL, "function > 7"),
-	BAD(drhd_base_0, -GV_EINVAL, "register base"),
-	BAD(drhd_base_unaligned, -GV_EINVAL, "register base"),
-	BAD(drhd_wraps, -GV_EINVAL, "wraps"),
+	BADN(drhd_base_0, drhd_base, 0, -GV_EINVAL, "register base"),
+	BADN(drhd_base_unaligned, drhd_base, 0xfed90800, -GV_EINVAL,
+	     "register base"),
+	BADN(drhd_wraps, drhd_base, 0xfffffffffffff000ull, -GV_EINVAL,
+	     "wraps"),
 	BAD(rmrr_base_unaligned, -GV_EINVAL, "RMRR base or limit"),
 	BAD(rmrr_limit_aligned, -GV_EINVAL, "RMRR base or limit"),
 	BAD(rmrr_inverted, -GV_EINVAL, "above its limit"),
-	BAD(two_include_all, -GV_EINVAL, "two INCLUDE_PCI_ALL"),
+	BADN(two_include_all, include_all_pair, 0, -GV_EINVAL,
+	     "two INCLUDE_PCI_ALL"),
 	BAD(dup_endpoint_units, -GV_EINVAL, "listed twice"),
 	BAD(dup_in_one_unit, -GV_EINVAL, "listed twice"),
 	BAD(endpoint_below_bridge, -GV_EINVAL, "below a bridge scope"),
 	BAD(bridge_above_endpoint, -GV_EINVAL, "below a bridge scope"),
 	BAD(dup_ioapic, -GV_EINVAL, "I/O APIC or HPET"),
-	BAD(too_many_drhd, -GV_ENOSPC, "GV_DMAR_MAX_DRHD"),
-	BAD(too_many_scopes, -GV_ENOSPC, "GV_DMAR_MAX_SCOPES"),
-	BAD(too_long_path, -GV_ENOSPC, "GV_DMAR_MAX_PATH"),
-	BAD(too_many_rmrr, -GV_ENOSPC, "GV_DMAR_MAX_RMRR"),
-	BAD(too_many_atsr, -GV_ENOSPC, "GV_DMAR_MAX_ATSR"),
+	BADN(too_many_drhd, many_structs,
+	     STRUCT(GV_DMAR_TYPE_DRHD, GV_DMAR_MAX_DRHD + 1), -GV_ENOSPC,
+	     "GV_DMAR_MAX_DRHD"),
+	BADN(too_many_scopes, many_scopes, GV_DMAR_MAX_SCOPES + 1, -GV_ENOSPC,
+	     "GV_DMAR_MAX_SCOPES"),
+	BADN(too_long_path, path_len, GV_DMAR_MAX_PATH + 1, -GV_ENOSPC,
+	     "GV_DMAR_MAX_PATH"),
+	BADN(too_many_rmrr, many_structs,
+	     STRUCT(GV_DMAR_TYPE_RMRR, GV_DMAR_MAX_RMRR + 1), -GV_ENOSPC,
+	     "GV_DMAR_MAX_RMRR"),
+	BADN(too_many_atsr, many_structs,
+	     STRUCT(GV_DMAR_TYPE_ATSR, GV_DMAR_MAX_ATSR + 1), -GV_ENOSPC,
+	     "GV_DMAR_MAX_ATSR"),
 	/* Accepted edge cases. */
 	OK(rmrr_one_page),
-	OK(include_all_two_segments),
+	OKN(include_all_two_segments, include_all_pair, 1),
 	OK(dup_endpoint_segments),
 	OK(endpoint_below_endpoint),
 	OK(below_bridge_one_unit),
 	OK(ioapic_hpet_same_id),
-	OK(max_drhd),
-	OK(max_scopes),
-	OK(max_path),
-	OK(header_only),
+	OKN(max_drhd, many_structs, STRUCT(GV_DMAR_TYPE_DRHD, GV_DMAR_MAX_DRHD)),
+	OKN(max_scopes, many_scopes, GV_DMAR_MAX_SCOPES),
+	OKN(max_path, path_len, GV_DMAR_MAX_PATH),
+	OKN(max_rmrr, many_structs, STRUCT(GV_DMAR_TYPE_RMRR, GV_DMAR_MAX_RMRR)),
+	OKN(max_atsr, many_structs, STRUCT(GV_DMAR_TYPE_ATSR, GV_DMAR_MAX_ATSR)),
+	OKN(haw_64_bits, haw, 63),
+	OKN(header_only, haw, 47),
 	OK(unknown_only),
+	OK(andd_and_sidp),
 };
 
 static void bad_desc(const struct bad_case *c, char *desc)
@@ -984,7 +884,7 @@ static void table_rules(struct kunit *test)
 	const char *why = NULL;
 	int ret;
 
-	c->build(t);
+	c->build(t, c->n);
 	KUNIT_ASSERT_LE(test, t->len, (u32)TB_MAX);
 	ret = gv_dmar_parse(t->b, c->buf_len ? c->buf_len : t->len, info,
 			    &why);
@@ -1001,14 +901,14 @@ static void accepted_counts(struct kunit *test)
 	struct tb *t = tb_new(test);
 	u32 i;
 
-	max_drhd(t);
+	many_structs(t, STRUCT(GV_DMAR_TYPE_DRHD, GV_DMAR_MAX_DRHD));
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
 	KUNIT_EXPECT_EQ(test, info->nr_drhd, (u32)GV_DMAR_MAX_DRHD);
 	for (i = 0; i < info->nr_drhd; i++)
 		KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, i / 32,
 							DEVFN(i % 32, 0)),
 				(int)i);
-	max_path(t);
+	path_len(t, GV_DMAR_MAX_PATH);
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
 	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[0].path_len,
 			GV_DMAR_MAX_PATH);
@@ -1016,17 +916,17 @@ static void accepted_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 1u);
 	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(1, 0)),
 			-GV_ENOENT);
-	include_all_two_segments(t);
+	include_all_pair(t, 1);
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
 	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 7, DEVFN(1, 0)), 0);
 	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 1, 7, DEVFN(1, 0)), 1);
 	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 2, 7, DEVFN(1, 0)),
 			-GV_ENOENT);
-	unknown_only(t);
+	unknown_only(t, 0);
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
 	KUNIT_EXPECT_EQ(test, info->nr_unknown, 1u);
 	KUNIT_EXPECT_EQ(test, info->nr_drhd, 0u);
-	header_only(t);
+	haw(t, 47);
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
 	KUNIT_EXPECT_EQ(test, info->haw, 48);
 	KUNIT_EXPECT_EQ(test, info->nr_unknown, 0u);	/* zeroed again */

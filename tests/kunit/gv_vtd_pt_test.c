@@ -244,18 +244,18 @@ struct fix {
 	bool inited;
 };
 
+/* A fixture whose arena pt_exit() gives back, whatever happens. */
 static struct fix *fix_new(struct kunit *test)
 {
-	struct fix *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct fix *f;
 
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	test->priv = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, test->priv);
+	f = test->priv;
+	f->a = (struct arena){ .budget = -1, .pt = &f->pt };
 	f->a.mem = vmalloc((ARENA_PAGES + 1) * PG);
 	f->a.shadow = vmalloc(ARENA_PAGES * PG);
-	test->priv = f;
-	KUNIT_ASSERT_NOT_NULL(test, f->a.mem);
-	KUNIT_ASSERT_NOT_NULL(test, f->a.shadow);
-	f->a.budget = -1;
-	f->a.pt = &f->pt;
+	KUNIT_ASSERT_TRUE(test, f->a.mem && f->a.shadow);
 	f->ops = (struct gv_vtd_pt_ops){
 		.ctx = &f->a,
 		.alloc_table = arena_alloc,
@@ -1022,6 +1022,8 @@ static void identity_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.leaves[3], 2ull);
 	KUNIT_EXPECT_EQ(test, st.leaves[2], 127ull + 380);
 	KUNIT_EXPECT_EQ(test, st.leaves[1], 160ull + 256 + 16 + 1);
+	/* PML4, PDPT, PD [0, 1G) and its PT, PD and PT at 3G and at 5G. */
+	KUNIT_EXPECT_EQ(test, st.tables, 8ull);
 	KUNIT_EXPECT_FALSE(test, gv_vtd_pt_flush_needed(&f->pt));
 	expect_coherent(test, f);
 	/* Again: every page is busy now. */

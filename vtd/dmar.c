@@ -45,13 +45,14 @@ static int fail(struct parser *p, int err, const char *why)
 	return err;
 }
 
+/* The struct holds u64 fields, so its size is a multiple of 8. */
 static void zero_info(struct gv_dmar_info *info)
 {
-	u8 *b = (u8 *)info;
+	u64 *w = (u64 *)info;
 	u64 i;
 
-	for (i = 0; i < sizeof(*info); i++)
-		b[i] = 0;
+	for (i = 0; i < sizeof(*info) / sizeof(u64); i++)
+		w[i] = 0;
 }
 
 /* ---- ACPI header (8.1) -------------------------------------------------- */

@@ -6,11 +6,15 @@
  * (graphics unit plus an INCLUDE_PCI_ALL unit, RMRRs, ATSR, RHSA, ANDD and
  * a reserved type), every cut point of a truncated table, every malformed
  * field the parser must refuse (with its message), capacity overflows,
- * duplicate and overlapping device scopes, and the device-to-unit lookup.
+ * duplicate and overlapping device scopes, the device-to-unit lookup, and
+ * 5000 random mutations of a valid table. Tables are parsed from the end
+ * of a vmalloc'd page, whose guard page turns any read past the given
+ * length into a fault.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <kunit/test.h>
 
 #include "../../vtd/dmar.h"
@@ -251,6 +255,24 @@ static struct tb *tb_new(struct kunit *test)
 	return t;
 }
 
+/*
+ * The end of a vmalloc'd page (the next page is vmalloc's guard): a table
+ * copied there with guarded() ends right before unmapped memory.
+ */
+static u8 *guard_page(struct kunit *test)
+{
+	u8 *page = vmalloc(PAGE_SIZE);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	return page;
+}
+
+static const u8 *guarded(u8 *page, const u8 *src, u32 len)
+{
+	memcpy(page + PAGE_SIZE - len, src, len);
+	return page + PAGE_SIZE - len;
+}
+
 static struct gv_dmar_info *info_new(struct kunit *test)
 {
 	struct gv_dmar_info *info = kunit_kzalloc(test, sizeof(*info),
@@ -417,13 +439,14 @@ static void truncated(struct kunit *test)
 	struct gv_dmar_info *info = info_new(test);
 	struct tb *t = tb_new(test), *c = tb_new(test);
 	unsigned int bad = 0, accepted = 0, i;
+	u8 *page = guard_page(test);
 	u32 full, cut;
 	int ret;
 
 	build_client(t);
 	full = t->len;
 	for (cut = 0; cut < full; cut++) {
-		ret = gv_dmar_parse(t->b, cut, info, NULL);
+		ret = gv_dmar_parse(guarded(page, t->b, cut), cut, info, NULL);
 		if (ret != -GV_EINVAL && !bad++)
 			KUNIT_FAIL(test, "buffer cut at %u: %d", cut, ret);
 	}
@@ -434,14 +457,126 @@ static void truncated(struct kunit *test)
 			boundary |= t->ends[i] == cut;
 		*c = *t;
 		tb_finish_len(c, cut);
-		ret = gv_dmar_parse(c->b, cut, info, NULL);
+		ret = gv_dmar_parse(guarded(page, c->b, cut), cut, info, NULL);
 		accepted += !ret;
 		if (ret != (boundary ? 0 : -GV_EINVAL) && !bad++)
 			KUNIT_FAIL(test, "length field %u: %d", cut, ret);
 	}
+	vfree(page);
 	KUNIT_EXPECT_EQ(test, bad, 0u);
 	KUNIT_EXPECT_EQ(test, accepted, t->nr_ends);	/* HDR + all but last */
 	KUNIT_EXPECT_GT(test, full, 200u);
+}
+
+/* What an accepted table must look like, whatever its bytes were. */
+static const char *scopes_insane(const struct gv_dmar_scope *sc, u32 n)
+{
+	u32 i, k;
+
+	if (n > GV_DMAR_MAX_SCOPES)
+		return "too many scopes";
+	for (i = 0; i < n; i++) {
+		if (!sc[i].path_len || sc[i].path_len > GV_DMAR_MAX_PATH)
+			return "path length";
+		for (k = 0; k < sc[i].path_len; k++)
+			if (sc[i].path[k].dev > 31 || sc[i].path[k].fn > 7)
+				return "device or function";
+	}
+	return NULL;
+}
+
+static const char *info_insane(const struct gv_dmar_info *info)
+{
+	const char *why = NULL;
+	u32 i, j;
+
+	if (info->nr_drhd > GV_DMAR_MAX_DRHD ||
+	    info->nr_rmrr > GV_DMAR_MAX_RMRR ||
+	    info->nr_atsr > GV_DMAR_MAX_ATSR)
+		return "counts";
+	if (info->haw < 12 || info->haw > 64)
+		return "haw";
+	for (i = 0; i < info->nr_drhd && !why; i++) {
+		const struct gv_dmar_drhd *d = &info->drhd[i];
+
+		if (!d->reg_base || d->reg_base & 0xfff ||
+		    d->reg_size < 0x1000 || d->reg_size & (d->reg_size - 1))
+			return "register set";
+		for (j = i + 1; j < info->nr_drhd; j++)
+			if (d->include_pci_all && info->drhd[j].include_pci_all &&
+			    d->segment == info->drhd[j].segment)
+				return "two INCLUDE_PCI_ALL";
+		why = scopes_insane(d->scopes, d->nr_scopes);
+	}
+	for (i = 0; i < info->nr_rmrr && !why; i++) {
+		const struct gv_dmar_rmrr *r = &info->rmrr[i];
+
+		if (r->base & 0xfff || (r->limit & 0xfff) != 0xfff ||
+		    r->base > r->limit)
+			return "RMRR range";
+		why = scopes_insane(r->scopes, r->nr_scopes);
+	}
+	for (i = 0; i < info->nr_atsr && !why; i++)
+		why = scopes_insane(info->atsr[i].scopes, info->atsr[i].nr_scopes);
+	return why;
+}
+
+static u32 xorshift(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * 5000 copies of the client table with 1 to 4 random bytes changed
+ * (mostly after the header, the checksum fixed again in 7 of 8, the
+ * length field changed in 1 of 16): every result is 0 with a sane
+ * decoding, or -GV_EINVAL/-GV_ENOSPC with a message; no read past the
+ * end (guard page).
+ */
+static void mutations(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct tb *t = tb_new(test), *c = tb_new(test);
+	u32 seed = 0x2545f491, i, k, len, accepted = 0, refused = 0, bad = 0;
+	u8 *page = guard_page(test);
+	const char *why, *insane;
+	int ret;
+
+	build_client(t);
+	c->len = t->len;
+	for (i = 0; i < 5000; i++) {
+		memcpy(c->b, t->b, t->len);
+		for (k = xorshift(&seed) % 4; k < 4; k++) {
+			u32 pos = xorshift(&seed) % 8 ? GV_DMAR_HDR_LEN +
+				  xorshift(&seed) % (t->len - GV_DMAR_HDR_LEN) :
+				  xorshift(&seed) % GV_DMAR_HDR_LEN;
+
+			c->b[pos] = xorshift(&seed);
+		}
+		len = xorshift(&seed) % 16 ? t->len : xorshift(&seed) % t->len;
+		if (xorshift(&seed) % 8)
+			tb_finish_len(c, len);
+		why = NULL;
+		ret = gv_dmar_parse(guarded(page, c->b, t->len), t->len, info,
+				    &why);
+		insane = ret ? NULL : info_insane(info);
+		if (!ret && !insane)
+			accepted++;
+		else if ((ret == -GV_EINVAL || ret == -GV_ENOSPC) && why)
+			refused++;
+		else if (!bad++)
+			KUNIT_FAIL(test, "mutation %u: %d (%s) %s", i, ret,
+				   why ? why : "no message",
+				   insane ? insane : "");
+	}
+	vfree(page);
+	kunit_info(test, "%u accepted, %u refused\n", accepted, refused);
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_GT(test, accepted, 500u);
+	KUNIT_EXPECT_GT(test, refused, 500u);
 }
 
 /* ---- refused tables ---- */
@@ -881,13 +1016,17 @@ static void table_rules(struct kunit *test)
 	const struct bad_case *c = test->param_value;
 	struct gv_dmar_info *info = info_new(test);
 	struct tb *t = tb_new(test);
+	u32 len = c->buf_len;
 	const char *why = NULL;
+	u8 *page;
 	int ret;
 
 	c->build(t, c->n);
-	KUNIT_ASSERT_LE(test, t->len, (u32)TB_MAX);
-	ret = gv_dmar_parse(t->b, c->buf_len ? c->buf_len : t->len, info,
-			    &why);
+	KUNIT_ASSERT_LE(test, t->len, (u32)PAGE_SIZE);
+	len = len ? len : t->len;
+	page = guard_page(test);
+	ret = gv_dmar_parse(guarded(page, t->b, len), len, info, &why);
+	vfree(page);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_ASSERT_NOT_NULL(test, why);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, c->why),
@@ -953,6 +1092,7 @@ static struct kunit_case gv_vtd_dmar_cases[] = {
 	KUNIT_CASE(client_table),
 	KUNIT_CASE(scope_is_dev),
 	KUNIT_CASE(truncated),
+	KUNIT_CASE(mutations),
 	KUNIT_CASE_PARAM(table_rules, table_gen_params),
 	KUNIT_CASE(accepted_counts),
 	KUNIT_CASE(null_args),

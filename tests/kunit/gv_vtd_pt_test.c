@@ -36,7 +36,7 @@
 
 /* ---- the arena ---- */
 
-#define ARENA_PAGES	1200
+#define ARENA_PAGES	2600
 /* Fake physical address of arena page 0: high, to catch truncations. */
 #define ARENA_PA	0x000a000000000000ull
 
@@ -1207,6 +1207,188 @@ static void destroy_and_audit(struct kunit *test)
 	fix_done(test, f);	/* no flush_done: destroy frees the pending */
 }
 
+/* ---- random operations against a model ---- */
+
+#define MODEL_TOP	(2 * GB)
+#define MODEL_PAGES	(MODEL_TOP / PG)
+
+/* One u64 per 4 KiB page of [0, MODEL_TOP): pa | perm, 0 when unmapped. */
+struct model {
+	u64 *page;
+	u64 mapped;
+	u32 seed;
+};
+
+static u32 rnd(struct model *m)
+{
+	m->seed ^= m->seed << 13;
+	m->seed ^= m->seed >> 17;
+	m->seed ^= m->seed << 5;
+	return m->seed;
+}
+
+/* A random range: 4 KiB, 2 MiB or 1 GiB units, often aligned to them. */
+static void random_range(struct model *m, u64 *iova, u64 *size, u64 *pa)
+{
+	static const u64 unit[] = { PG, PG, PG, PG, 2 * MB, 2 * MB, 2 * MB,
+				    2 * MB, 2 * MB, GB };
+	u64 u = unit[rnd(m) % ARRAY_SIZE(unit)];
+	u64 n = u == GB ? 1 : 1 + rnd(m) % (u == PG ? 600 : 5);
+
+	*size = n * u;
+	*iova = (rnd(m) % (MODEL_TOP / u)) * u;
+	if (rnd(m) % 4 == 0)
+		*iova += (rnd(m) % 512) * PG;	/* misaligned */
+	if (*iova + *size > MODEL_TOP)
+		*iova = MODEL_TOP - *size;
+	*pa = (8 * GB + (u64)(rnd(m) % 64) * GB + *iova) +
+	      (rnd(m) % 8 ? 0 : (rnd(m) % 512) * PG);
+}
+
+/* Compare the page at @iova: tables, the unit's view and the model. */
+static bool model_page_ok(struct fix *f, struct model *m, u64 iova)
+{
+	u64 want = m->page[iova / PG], upa;
+	struct gv_vtd_pt_leaf l;
+	unsigned int uperm;
+	int ret = gv_vtd_pt_lookup(&f->pt, iova, &l);
+	int uret = unit_translate(&f->a, &f->pt, iova, &upa, &uperm);
+
+	if (!want)
+		return ret == -GV_ENOENT && uret == -GV_ENOENT;
+	return !ret && !uret && l.pa + (iova - l.iova) == (want & ~3ull) &&
+	       l.perm == (want & 3) && upa == l.pa + (iova - l.iova) &&
+	       uperm == l.perm;
+}
+
+static int model_leaf(void *arg, const struct gv_vtd_pt_leaf *l)
+{
+	struct model *m = arg;
+	u64 p;
+
+	for (p = 0; p < l->size; p += PG)
+		if (m->page[(l->iova + p) / PG] != ((l->pa + p) | l->perm))
+			return -GV_EFAULT;
+	m->mapped -= l->size / PG;	/* must come out at 0 */
+	return 0;
+}
+
+/* Every leaf agrees with the model and covers all its mapped pages. */
+static int model_full_check(struct fix *f, struct model *m)
+{
+	u64 mapped = m->mapped;
+	int ret = gv_vtd_pt_walk(&f->pt, 0, MODEL_TOP, model_leaf, m);
+
+	ret = ret ?: (m->mapped ? -GV_ERANGE : 0);
+	m->mapped = mapped;
+	return ret;
+}
+
+/*
+ * Apply a successful map or unmap to the model. Returns whether anything
+ * was mapped in the range, and the first and last such page in *@lo, *@hi.
+ */
+static bool model_apply(struct model *m, u64 iova, u64 size, u64 pa,
+			unsigned int perm, u64 *lo, u64 *hi)
+{
+	bool any = false;
+	u64 i;
+
+	for (i = iova / PG; i < (iova + size) / PG; i++) {
+		if (m->page[i]) {
+			*lo = any ? *lo : i * PG;
+			*hi = i * PG;
+			any = true;
+			m->mapped--;
+		}
+		m->page[i] = perm ? (pa + i * PG - iova) | perm : 0;
+		m->mapped += perm != 0;
+	}
+	return any;
+}
+
+/* Nothing was written (no write-back) and nothing kept. Returns 1 if not. */
+static unsigned int unchanged(struct fix *f, struct gv_vtd_pt_stats *st0,
+			      struct gv_vtd_pt_stats *st1, u64 flushes,
+			      int live)
+{
+	gv_vtd_pt_get_stats(&f->pt, st1);
+	return memcmp(st0, st1, sizeof(*st0)) || f->a.flushes != flushes ||
+	       f->a.nr_live != live;
+}
+
+static void random_ops(struct kunit *test)
+{
+	struct fix *f = fix_init(test, 4, F_BOTH);
+	struct model m = { .seed = 0x9e3779b9 };
+	u64 iova, size, pa, fs, fsz, lo = 0, hi = 0, flushes;
+	struct gv_vtd_pt_stats st0, st1;
+	unsigned int op, k, perm, bad = 0, maps = 0, unmaps = 0, busy = 0;
+	unsigned int full = 0;
+	bool was;
+	int ret, live;
+
+	m.page = vzalloc(MODEL_PAGES * sizeof(u64));
+	KUNIT_ASSERT_NOT_NULL(test, m.page);
+	for (op = 0; op < 400 && !bad; op++) {
+		random_range(&m, &iova, &size, &pa);
+		perm = 1 + rnd(&m) % 3;
+		gv_vtd_pt_get_stats(&f->pt, &st0);
+		flushes = f->a.flushes;
+		live = f->a.nr_live;
+		if (rnd(&m) % 3) {
+			ret = gv_vtd_pt_map(&f->pt, iova, pa, size, perm);
+			was = false;
+			for (k = 0; k < size / PG && !was; k++)
+				was = m.page[iova / PG + k];
+			if ((ret == -GV_EBUSY && was) || ret == -GV_ENOSPC) {
+				busy += ret == -GV_EBUSY;
+				full += ret == -GV_ENOSPC;
+				bad += unchanged(f, &st0, &st1, flushes, live);
+				continue;
+			}
+			bad += ret != 0 || was;
+			model_apply(&m, iova, size, pa, perm, &lo, &hi);
+			maps++;
+		} else {
+			ret = gv_vtd_pt_unmap(&f->pt, iova, size);
+			if (ret == -GV_ENOSPC) {
+				full++;
+				bad += unchanged(f, &st0, &st1, flushes, live);
+				continue;
+			}
+			bad += ret != 0;
+			was = model_apply(&m, iova, size, 0, 0, &lo, &hi);
+			gv_vtd_pt_flush_range(&f->pt, &fs, &fsz);
+			/* Something removed: the span covers it. */
+			bad += was && (!gv_vtd_pt_flush_needed(&f->pt) ||
+				       fs > lo || fs + fsz < hi + PG);
+			unmaps++;
+		}
+		if (rnd(&m) % 2)
+			gv_vtd_pt_flush_done(&f->pt);
+		for (k = 0; k < 24; k++)
+			bad += !model_page_ok(f, &m, k < 2 ?
+					      iova + k * (size - PG) :
+					      (rnd(&m) % MODEL_PAGES) * PG);
+		if (op % 100 == 99)
+			bad += model_full_check(f, &m) != 0;
+		if (bad)
+			KUNIT_FAIL(test, "op %u: %s [%#llx, +%#llx) pa %#llx perm %u: %d",
+				   op, was ? "was mapped" : "was free", iova,
+				   size, pa, perm, ret);
+	}
+	KUNIT_EXPECT_EQ(test, model_full_check(f, &m), 0);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_audit(&f->pt, NULL), 0);
+	expect_coherent(test, f);
+	kunit_info(test, "%u maps, %u refused as busy, %u unmaps, %u out of tables, %llu pages mapped, %d table pages\n",
+		   maps, busy, unmaps, full, m.mapped, f->a.nr_live);
+	KUNIT_EXPECT_GT(test, busy, 10u);
+	KUNIT_EXPECT_GT(test, maps, 80u);
+	vfree(m.page);
+	fix_done(test, f);
+}
+
 static struct kunit_case gv_vtd_pt_cases[] = {
 	KUNIT_CASE_PARAM(cap_decode, cap_gen_params),
 	KUNIT_CASE(init_args),
@@ -1226,6 +1408,7 @@ static struct kunit_case gv_vtd_pt_cases[] = {
 	KUNIT_CASE(identity_edges),
 	KUNIT_CASE(walk_and_lookup),
 	KUNIT_CASE(destroy_and_audit),
+	KUNIT_CASE(random_ops),
 	{}
 };
 

@@ -903,6 +903,15 @@ static void unknown_only(struct tb *t, u64 n)
 	tb_finish(t);
 }
 
+/* Scope types 0 and 200 (reserved) are kept, never matched. */
+static void scope_types_reserved(struct tb *t, u64 n)
+{
+	unit_begin(t, 0xfed90000);
+	tb_scope(t, 0, 0, 0, 3, 0);
+	tb_scope(t, 200, 0, 0, 3, 0);
+	unit_done(t);
+}
+
 /* The smallest ANDD (an empty name) and SIDP: checked and counted. */
 static void andd_and_sidp(struct tb *t, u64 n)
 {
@@ -931,6 +940,8 @@ static const struct bad_case bad_cases[] = {
 	{ "buffer_1_byte", qemu_then, 0, -GV_EINVAL, "buffer shorter", 1 },
 	{ "len_beyond_buffer", qemu_then, 0, -GV_EINVAL, "truncated table",
 	  48 + 16 },
+	/* Bytes after the length field's end are never looked at. */
+	{ "buffer_longer", qemu_then, 0, 0, "ok", 48 + 16 + 4 * 8 + 100 },
 	BAD(bad_signature, -GV_EINVAL, "signature"),
 	BAD(bad_checksum, -GV_EINVAL, "checksum"),
 	BAD(bad_checksum_tail, -GV_EINVAL, "checksum"),
@@ -1001,6 +1012,7 @@ static const struct bad_case bad_cases[] = {
 	OKN(haw_64_bits, haw, 63),
 	OKN(header_only, haw, 47),
 	OK(unknown_only),
+	OK(scope_types_reserved),
 	OK(andd_and_sidp),
 };
 
@@ -1054,6 +1066,12 @@ static void accepted_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[0].path[3].dev, 4);
 	KUNIT_EXPECT_EQ(test, info->nr_deep_scopes, 1u);
 	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(1, 0)),
+			-GV_ENOENT);
+	scope_types_reserved(t, 0);
+	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].nr_scopes, 2u);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[1].type, 200);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 0, DEVFN(3, 0)),
 			-GV_ENOENT);
 	include_all_pair(t, 1);
 	KUNIT_ASSERT_EQ(test, gv_dmar_parse(t->b, t->len, info, NULL), 0);

@@ -1317,10 +1317,31 @@ static unsigned int unchanged(struct fix *f, struct gv_vtd_pt_stats *st0,
 	       f->a.nr_live != live;
 }
 
+struct random_case {
+	const char *name;
+	unsigned int levels, flags;
+	u32 seed;
+};
+
+static const struct random_case random_cases[] = {
+	{ "l4_2m_1g", 4, F_BOTH, 0x9e3779b9 },
+	{ "l3_2m_1g", 3, F_BOTH, 0x12345678 },
+	{ "l4_2m_only", 4, F_2M, 0xcafef00d },
+	{ "l3_4k_only", 3, 0, 0x0badc0de },
+};
+
+static void random_desc(const struct random_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(random, random_cases, random_desc);
+
 static void random_ops(struct kunit *test)
 {
-	struct fix *f = fix_init(test, 4, F_BOTH);
-	struct model m = { .seed = 0x9e3779b9 };
+	const struct random_case *c = test->param_value;
+	struct fix *f = fix_init(test, c->levels, c->flags);
+	struct model m = { .seed = c->seed };
 	u64 iova, size, pa, fs, fsz, lo = 0, hi = 0, flushes;
 	struct gv_vtd_pt_stats st0, st1;
 	unsigned int op, k, perm, bad = 0, maps = 0, unmaps = 0, busy = 0;
@@ -1408,7 +1429,7 @@ static struct kunit_case gv_vtd_pt_cases[] = {
 	KUNIT_CASE(identity_edges),
 	KUNIT_CASE(walk_and_lookup),
 	KUNIT_CASE(destroy_and_audit),
-	KUNIT_CASE(random_ops),
+	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	{}
 };
 

@@ -255,8 +255,10 @@ bool gv_vtd_pt_flush_needed(const struct gv_vtd_pt *pt);
  * gv_vtd_pt_flush_range - the span that needs invalidating: *@iova and
  * *@size cover every leaf removed or split since the last
  * gv_vtd_pt_flush_done() (whole leaves, so a page-selective invalidation of
- * it also drops a cached large-page translation). Both 0 when no flush is
- * needed.
+ * it also drops a cached large-page translation) and the whole reach of
+ * every table unlinked (conservative: up to 512 GiB, i.e. a
+ * domain-selective invalidation in practice). One span, the union: the
+ * caller may invalidate more, never less. Both 0 when no flush is needed.
  */
 void gv_vtd_pt_flush_range(const struct gv_vtd_pt *pt, u64 *iova, u64 *size);
 

@@ -284,6 +284,12 @@ static int check_iova(const struct gv_vtd_pt *pt, u64 iova, u64 size)
 	return 0;
 }
 
+/* A usable table set and a range for it. */
+static int check_args(const struct gv_vtd_pt *pt, u64 iova, u64 size)
+{
+	return pt_ok(pt) ? check_iova(pt, iova, size) : -GV_EINVAL;
+}
+
 /* ---- map ------------------------------------------------------------------ */
 
 /* One map or unmap of [a, b), run dry first, then for real. */
@@ -504,14 +510,77 @@ static int unmap_level(struct gv_vtd_pt *pt, u64 *t, unsigned int level,
 int gv_vtd_pt_unmap(struct gv_vtd_pt *pt, u64 iova, u64 size)
 {
 	struct edit ed = { .a = iova, .b = iova + size };
-	int ret;
+	int ret = check_args(pt, iova, size);
 
-	if (!pt_ok(pt))
-		return -GV_EINVAL;
-	ret = check_iova(pt, iova, size);
-	if (ret)
-		return ret;
-	return edit_run(pt, &ed, unmap_level);
+	return ret ?: edit_run(pt, &ed, unmap_level);
+}
+
+/* ---- merge ---------------------------------------------------------------- */
+
+/* May a leaf stand at @level with the table's flags? */
+static bool large_ok(const struct gv_vtd_pt *pt, unsigned int level)
+{
+	return (level == 2 && pt->flags & GV_VTD_PT_F_2M) ||
+	       (level == 3 && pt->flags & GV_VTD_PT_F_1G);
+}
+
+/*
+ * The leaf one level up that does what the table @t (at @level) does, or
+ * 0: every entry must be the first plus i pages of this level, so same
+ * bits and contiguous addresses, and the first aligned to the leaf size.
+ */
+static u64 folded_leaf(const struct gv_vtd_pt *pt, const u64 *t,
+		       unsigned int level)
+{
+	u64 first = t[0], step = lvl_size(level);
+	unsigned int i;
+
+	if (!large_ok(pt, level + 1) || !first || !pte_leaf(first, level) ||
+	    first & GV_VTD_PTE_ADDR_MASK & (lvl_size(level + 1) - 1))
+		return 0;
+	for (i = 1; i < PTES_PER_TABLE; i++)
+		if (t[i] != first + i * step)
+			return 0;
+	return first | GV_VTD_PTE_PS;
+}
+
+static int merge_level(struct gv_vtd_pt *pt, u64 *t, unsigned int level,
+		       u64 a, u64 b)
+{
+	u64 va, next, e, es, leaf, *child;
+	int n = 0;
+
+	for (va = a; va < b; va = next) {
+		next = span_end(va, level, b);
+		e = t[pte_index(va, level)];
+		if (!e || pte_leaf(e, level))
+			continue;
+		child = pte_table(pt, e);
+		n += merge_level(pt, child, level - 1, va, next);
+		es = va & ~(lvl_size(level) - 1);
+		if (all_clear(child)) {
+			prune(pt, &t[pte_index(va, level)], level, es);
+			n++;
+			continue;
+		}
+		leaf = folded_leaf(pt, child, level - 1);
+		if (!leaf)
+			continue;
+		pte_store(pt, &t[pte_index(va, level)], leaf);
+		defer_free(pt, child, e & GV_VTD_PTE_ADDR_MASK);
+		pt->stats.leaves[level - 1] -= PTES_PER_TABLE;
+		pt->stats.leaves[level]++;
+		note_flush(pt, es, lvl_size(level));
+		n++;
+	}
+	return n;
+}
+
+int gv_vtd_pt_merge(struct gv_vtd_pt *pt, u64 iova, u64 size)
+{
+	int ret = check_args(pt, iova, size);
+
+	return ret ?: merge_level(pt, pt->root, pt->levels, iova, iova + size);
 }
 
 /* ---- identity map --------------------------------------------------------- */
@@ -685,15 +754,10 @@ static int walk_level(const struct gv_vtd_pt *pt, const u64 *t,
 int gv_vtd_pt_walk(const struct gv_vtd_pt *pt, u64 iova, u64 size,
 		   gv_vtd_pt_walk_fn fn, void *arg)
 {
-	int ret;
+	int ret = fn ? check_args(pt, iova, size) : -GV_EINVAL;
 
-	if (!pt_ok(pt) || !fn)
-		return -GV_EINVAL;
-	ret = check_iova(pt, iova, size);
-	if (ret)
-		return ret;
-	return walk_level(pt, pt->root, pt->levels, iova, iova + size, fn,
-			  arg);
+	return ret ?: walk_level(pt, pt->root, pt->levels, iova, iova + size,
+				 fn, arg);
 }
 
 /* ---- flush bookkeeping, stats ----------------------------------------------- */

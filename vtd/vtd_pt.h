@@ -195,6 +195,22 @@ int gv_vtd_pt_map(struct gv_vtd_pt *pt, u64 iova, u64 pa, u64 size,
 int gv_vtd_pt_unmap(struct gv_vtd_pt *pt, u64 iova, u64 size);
 
 /**
+ * gv_vtd_pt_merge - fold tables back into large leaves where possible.
+ *
+ * Bottom-up over every table that maps part of [@iova, @iova + @size): a
+ * table whose 512 entries are leaves with the same permissions and
+ * contiguous addresses, the first aligned to the larger size, becomes one
+ * 2 MiB (GV_VTD_PT_F_2M) or 1 GiB (GV_VTD_PT_F_1G) leaf; a table with no
+ * entry left is unlinked. Translations do not change, but the unit may
+ * still walk the old tables: they are freed by gv_vtd_pt_flush_done(), and
+ * the flush is marked needed. Undoes the splits of unmap() once the range
+ * is mapped again as before.
+ *
+ * Return: the number of tables unlinked (>= 0); -GV_EINVAL; -GV_ERANGE.
+ */
+int gv_vtd_pt_merge(struct gv_vtd_pt *pt, u64 iova, u64 size);
+
+/**
  * gv_vtd_pt_map_identity - identity-map (iova == pa) every page that lies
  * in one of @map and in none of @holes, with @perm.
  * @map, @nr_map:     ranges to map (e.g. RAM and the RMRRs); any order,

@@ -1184,6 +1184,53 @@ static void walk_and_lookup(struct kunit *test)
 	fix_done(test, f);
 }
 
+/* Unmap, map back: merge restores the large leaves, and only then. */
+static void merge_back(struct kunit *test)
+{
+	struct fix *f = fix_init(test, 4, F_BOTH);
+	u64 start, size;
+
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, 0, 0, 2 * GB, RW), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_unmap(&f->pt, GB + PG, PG), 0);
+	gv_vtd_pt_flush_done(&f->pt);
+	/* Different permissions: nothing to fold. */
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, GB + PG, GB + PG, PG, R),
+			0);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_merge(&f->pt, 0, 2 * GB), 0);
+	KUNIT_EXPECT_FALSE(test, gv_vtd_pt_flush_needed(&f->pt));
+	expect_stats(test, f, 4, 1, 511, 512);
+	/* The same page as before: PT -> 2M leaf, PD -> 1G leaf. */
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_unmap(&f->pt, GB + PG, PG), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, GB + PG, GB + PG, PG, RW),
+			0);
+	gv_vtd_pt_flush_done(&f->pt);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_merge(&f->pt, GB + PG, PG), 2);
+	expect_stats(test, f, 2, 2, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->pt.stats.pending_free, 2ull);
+	KUNIT_EXPECT_TRUE(test, gv_vtd_pt_flush_needed(&f->pt));
+	gv_vtd_pt_flush_range(&f->pt, &start, &size);
+	KUNIT_EXPECT_EQ(test, start, GB);
+	KUNIT_EXPECT_EQ(test, size, GB);
+	expect_leaf(test, f, GB + PG, 3, GB + PG, RW);
+	expect_coherent(test, f);
+	gv_vtd_pt_flush_done(&f->pt);
+	KUNIT_EXPECT_EQ(test, f->a.nr_live, 2);
+	/* Without 1G pages, the PD stays; a shifted pa never folds. */
+	gv_vtd_pt_destroy(&f->pt);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_init(&f->pt, &f->ops, 3, F_2M), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, 0, 0, GB, RW), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, GB, PG, 2 * MB, RW), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_unmap(&f->pt, 2 * MB, PG), 0);
+	KUNIT_ASSERT_EQ(test, gv_vtd_pt_map(&f->pt, 2 * MB, 2 * MB, PG, RW),
+			0);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_merge(&f->pt, 0, 2 * GB), 1);
+	expect_stats(test, f, 4, 0, 512, 512);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_merge(&f->pt, 0, 0), -GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_vtd_pt_merge(&f->pt, 0, 1ull << 40),
+			-GV_ERANGE);
+	fix_done(test, f);
+}
+
 /* Destroy gives back deferred tables too; the audit catches corruption. */
 static void destroy_and_audit(struct kunit *test)
 {
@@ -1241,8 +1288,11 @@ static void random_range(struct model *m, u64 *iova, u64 *size, u64 *pa)
 		*iova += (rnd(m) % 512) * PG;	/* misaligned */
 	if (*iova + *size > MODEL_TOP)
 		*iova = MODEL_TOP - *size;
-	*pa = (8 * GB + (u64)(rnd(m) % 64) * GB + *iova) +
-	      (rnd(m) % 8 ? 0 : (rnd(m) % 512) * PG);
+	/* Half of them at one fixed offset, so that neighbours can merge. */
+	*pa = 8 * GB + *iova;
+	if (rnd(m) % 2)
+		*pa += (u64)(rnd(m) % 64) * GB +
+		       (rnd(m) % 8 ? 0 : (rnd(m) % 512) * PG);
 }
 
 /* Compare the page at @iova: tables, the unit's view and the model. */
@@ -1307,6 +1357,23 @@ static bool model_apply(struct model *m, u64 iova, u64 size, u64 pa,
 	return any;
 }
 
+/*
+ * If the model maps [@iova, +@size) with one contiguous translation, unmap
+ * it and map it back as it was (splitting and refilling large leaves:
+ * what merge undoes). Returns 1 on a failure.
+ */
+static unsigned int punch_refill(struct fix *f, struct model *m, u64 iova,
+				 u64 size)
+{
+	u64 first = m->page[iova / PG], i;
+
+	for (i = 0; i < size / PG; i++)
+		if (!first || m->page[iova / PG + i] != first + i * PG)
+			return 0;
+	return gv_vtd_pt_unmap(&f->pt, iova, size) != 0 ||
+	       gv_vtd_pt_map(&f->pt, iova, first & ~3ull, size, first & 3) != 0;
+}
+
 /* Nothing was written (no write-back) and nothing kept. Returns 1 if not. */
 static unsigned int unchanged(struct fix *f, struct gv_vtd_pt_stats *st0,
 			      struct gv_vtd_pt_stats *st1, u64 flushes,
@@ -1347,13 +1414,13 @@ static void random_ops(struct kunit *test)
 	unsigned int op, k, perm, bad = 0, maps = 0, unmaps = 0, busy = 0;
 	unsigned int full = 0;
 	bool was;
-	int ret, live;
+	int ret, live, merges = 0;
 
 	m.page = vzalloc(MODEL_PAGES * sizeof(u64));
 	KUNIT_ASSERT_NOT_NULL(test, m.page);
 	for (op = 0; op < 400 && !bad; op++) {
 		random_range(&m, &iova, &size, &pa);
-		perm = 1 + rnd(&m) % 3;
+		perm = pa == 8 * GB + iova ? RW : 1 + rnd(&m) % 3;
 		gv_vtd_pt_get_stats(&f->pt, &st0);
 		flushes = f->a.flushes;
 		live = f->a.nr_live;
@@ -1386,6 +1453,12 @@ static void random_ops(struct kunit *test)
 				       fs > lo || fs + fsz < hi + PG);
 			unmaps++;
 		}
+		if (rnd(&m) % 4 == 0) {
+			random_range(&m, &iova, &size, &pa);
+			bad += punch_refill(f, &m, iova, size);
+		}
+		if (rnd(&m) % 8 == 0)
+			merges += gv_vtd_pt_merge(&f->pt, 0, MODEL_TOP);
 		if (rnd(&m) % 2)
 			gv_vtd_pt_flush_done(&f->pt);
 		for (k = 0; k < 24; k++)
@@ -1402,9 +1475,11 @@ static void random_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, model_full_check(f, &m), 0);
 	KUNIT_EXPECT_EQ(test, gv_vtd_pt_audit(&f->pt, NULL), 0);
 	expect_coherent(test, f);
-	kunit_info(test, "%u maps, %u refused as busy, %u unmaps, %u out of tables, %llu pages mapped, %d table pages\n",
-		   maps, busy, unmaps, full, m.mapped, f->a.nr_live);
+	kunit_info(test, "%u maps, %u refused as busy, %u unmaps, %u out of tables, %d tables merged, %llu pages mapped, %d table pages\n",
+		   maps, busy, unmaps, full, merges, m.mapped, f->a.nr_live);
 	KUNIT_EXPECT_GT(test, busy, 10u);
+	if (c->flags)
+		KUNIT_EXPECT_GT(test, merges, 0);
 	KUNIT_EXPECT_GT(test, maps, 80u);
 	vfree(m.page);
 	fix_done(test, f);
@@ -1428,6 +1503,7 @@ static struct kunit_case gv_vtd_pt_cases[] = {
 	KUNIT_CASE(identity_rollback),
 	KUNIT_CASE(identity_edges),
 	KUNIT_CASE(walk_and_lookup),
+	KUNIT_CASE(merge_back),
 	KUNIT_CASE(destroy_and_audit),
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	{}

@@ -65,6 +65,18 @@ int gv_green_lend(u64 pa, u64 size);
 int gv_green_return(u64 pa, u64 size);
 void gv_green_return_all(void);
 
+/* A set of memory the control plane had the module allocate and lend. */
+struct gv_lend_info {
+	u32 id;
+	u32 nr_blocks;
+	u64 size;
+	u64 first_pa;
+};
+
+int gv_green_set_lend(u64 size, struct gv_lend_info *out);
+int gv_green_set_return(u32 id);
+int gv_green_set_next(u32 id, struct gv_lend_info *out);
+
 /* genl.c: the generic-netlink control plane. */
 int gv_genl_init(void);
 void gv_genl_exit(void);

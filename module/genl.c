@@ -56,6 +56,24 @@ static const struct nla_policy gv_ept_query_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_GPA] = { .type = NLA_U64 },
 };
 
+/* GV_CMD_MEM_LEND: only GV_ATTR_MEM_SIZE. */
+static const struct nla_policy gv_mem_lend_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_MEM_SIZE] = { .type = NLA_U64 },
+};
+
+/* GV_CMD_MEM_RETURN: only GV_ATTR_MEM_ID. */
+static const struct nla_policy gv_mem_return_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_MEM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* GV_CMD_MEM_GET (dump) takes no attributes at all. */
+static const struct nla_policy gv_mem_get_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_MEM_GET takes no attributes",
+	},
+};
+
 /* Index into gv_genl_mcgrps[]. */
 enum gv_genl_mcgrp {
 	GV_GENL_MCGRP_EVENTS_IDX,
@@ -480,6 +498,95 @@ static int gv_genl_ept_query_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int gv_genl_put_mem(struct sk_buff *msg, const void *arg)
+{
+	const struct gv_lend_info *m = arg;
+
+	return nla_put_u32(msg, GV_MEM_ATTR_ID, m->id) ||
+	       nla_put_u64_64bit(msg, GV_MEM_ATTR_SIZE, m->size,
+				 GV_MEM_ATTR_PAD) ||
+	       nla_put_u32(msg, GV_MEM_ATTR_BLOCKS, m->nr_blocks) ||
+	       nla_put_u64_64bit(msg, GV_MEM_ATTR_FIRST_PA, m->first_pa,
+				 GV_MEM_ATTR_PAD);
+}
+
+static int gv_genl_mem_lend(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[GV_ATTR_MEM_SIZE];
+	struct gv_lend_info m = { };
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GV_ATTR_MEM_SIZE)) {
+		GENL_SET_ERR_MSG(info, "GV_ATTR_MEM_SIZE (bytes to lend) is required");
+		return -EINVAL;
+	}
+	err = gv_green_set_lend(nla_get_u64(attr), &m);
+	switch (err) {
+	case 0:
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "size must be a positive multiple of 4 KiB");
+		return err;
+	case -ENOMEM:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "cannot allocate that much memory");
+		return err;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "EPT table reserve used up (module parameter green_max_mib)");
+		return err;
+	default:
+		GENL_SET_ERR_MSG(info, "greenvisor: the root side refused the lend");
+		return err;
+	}
+	err = gv_genl_reply_nest(info, GV_CMD_MEM_LEND, GV_ATTR_MEM,
+				 gv_genl_put_mem, &m);
+	if (err == -EMSGSIZE)
+		GENL_SET_ERR_MSG(info, "greenvisor: lend reply too large");
+	return err;
+}
+
+static int gv_genl_mem_return(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[GV_ATTR_MEM_ID];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GV_ATTR_MEM_ID)) {
+		GENL_SET_ERR_MSG(info, "GV_ATTR_MEM_ID (a lent set's id) is required");
+		return -EINVAL;
+	}
+	err = gv_green_set_return(nla_get_u32(attr));
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no lent memory with that id");
+	return err;
+}
+
+/* Dump the lent sets; cb->args[0] is the next id to look for. */
+static int gv_genl_dump_mem(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gv_lend_info m;
+	struct nlattr *nest;
+	void *hdr;
+
+	while (!gv_green_set_next(cb->args[0], &m)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &gv_genl_family,
+				  NLM_F_MULTI, GV_CMD_MEM_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, GV_ATTR_MEM);
+		if (!nest || gv_genl_put_mem(skb, &m)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+		cb->args[0] = (u64)m.id + 1;
+	}
+	return skb->len;
+}
+
 static const struct genl_ops gv_genl_ops[] = {
 	{
 		.cmd = GV_CMD_GET_STATUS,
@@ -509,6 +616,27 @@ static const struct genl_ops gv_genl_ops[] = {
 		.policy = gv_ept_query_policy,
 		.maxattr = ARRAY_SIZE(gv_ept_query_policy) - 1,
 		.doit = gv_genl_ept_query_doit,
+	},
+	{
+		.cmd = GV_CMD_MEM_LEND,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_mem_lend_policy,
+		.maxattr = ARRAY_SIZE(gv_mem_lend_policy) - 1,
+		.doit = gv_genl_mem_lend,
+	},
+	{
+		.cmd = GV_CMD_MEM_RETURN,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_mem_return_policy,
+		.maxattr = ARRAY_SIZE(gv_mem_return_policy) - 1,
+		.doit = gv_genl_mem_return,
+	},
+	{
+		.cmd = GV_CMD_MEM_GET,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_mem_get_policy,
+		.maxattr = ARRAY_SIZE(gv_mem_get_policy) - 1,
+		.dumpit = gv_genl_dump_mem,
 	},
 };
 

@@ -13,6 +13,9 @@
 #define pr_fmt(fmt) "greenvisor: " fmt
 
 #include <linux/export.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -116,11 +119,180 @@ int gv_green_return(u64 pa, u64 size)
 	return err;
 }
 
+/*
+ * Memory the control plane lends (DESIGN.md "Control plane": user space
+ * asks for a size, the module allocates, pins and lends the pages): one
+ * set of physically contiguous blocks per request, with an id.
+ */
+#define GV_SET_MAX_ORDER	(MAX_ORDER - 1)
+
+struct gv_lend_set {
+	struct list_head node;
+	u32 id;
+	u64 size;
+	u32 nr_blocks;
+	struct {
+		struct page *page;
+		unsigned int order;
+	} blk[];
+};
+
+static LIST_HEAD(gv_set_list);		/* by increasing id */
+static DEFINE_MUTEX(gv_set_lock);	/* outside gv_green_lock */
+static u32 gv_set_next_id = 1;
+
+/* Blocks a set may use: the 4 MiB ones plus some slack for fragmentation. */
+static unsigned int set_max_blocks(u64 size)
+{
+	return DIV_ROUND_UP(size, PAGE_SIZE << GV_SET_MAX_ORDER) + 64;
+}
+
+/* Return (scrub) and free the first @n blocks of @set. */
+static void set_release(struct gv_lend_set *set, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 len = PAGE_SIZE << set->blk[i].order;
+
+		/* A block that cannot be returned stays lent: never free it. */
+		if (gv_green_return(page_to_phys(set->blk[i].page), len))
+			continue;
+		__free_pages(set->blk[i].page, set->blk[i].order);
+	}
+}
+
+/* Allocate @size in the largest blocks the buddy allocator gives, lent. */
+static int set_fill(struct gv_lend_set *set, u64 size)
+{
+	unsigned int order = GV_SET_MAX_ORDER, max = set_max_blocks(size);
+	u64 left = size;
+	int err;
+
+	while (left) {
+		struct page *page;
+
+		while ((PAGE_SIZE << order) > left)
+			order--;
+		if (set->nr_blocks == max)
+			return -ENOMEM;	/* too fragmented for this size */
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+		if (!page) {
+			if (!order)
+				return -ENOMEM;
+			order--;
+			continue;
+		}
+		err = gv_green_lend(page_to_phys(page), PAGE_SIZE << order);
+		if (err) {
+			__free_pages(page, order);
+			return err;
+		}
+		set->blk[set->nr_blocks].page = page;
+		set->blk[set->nr_blocks++].order = order;
+		left -= PAGE_SIZE << order;
+	}
+	return 0;
+}
+
+/**
+ * gv_green_set_lend - allocate @size bytes, lend them, record them.
+ * @size: a positive multiple of PAGE_SIZE, at most green_max_mib.
+ * @out:  the new set's id, size, number of blocks and first address.
+ *
+ * Return: 0; -EINVAL; -ENOMEM (nothing allocated is left behind); the
+ * root side's refusal (-ENOSPC when the EPT table reserve is used up).
+ */
+int gv_green_set_lend(u64 size, struct gv_lend_info *out)
+{
+	struct gv_lend_set *set;
+	int err;
+
+	if (!size || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	set = kzalloc(struct_size(set, blk, set_max_blocks(size)), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	err = set_fill(set, size);
+	if (err) {
+		set_release(set, set->nr_blocks);
+		kfree(set);
+		return err;
+	}
+	set->size = size;
+	mutex_lock(&gv_set_lock);
+	set->id = gv_set_next_id++;
+	list_add_tail(&set->node, &gv_set_list);
+	mutex_unlock(&gv_set_lock);
+	out->id = set->id;
+	out->size = size;
+	out->nr_blocks = set->nr_blocks;
+	out->first_pa = page_to_phys(set->blk[0].page);
+	return 0;
+}
+
+/* Scrub, return and free the set @id. Return: 0 or -ENOENT. */
+int gv_green_set_return(u32 id)
+{
+	struct gv_lend_set *set, *found = NULL;
+
+	mutex_lock(&gv_set_lock);
+	list_for_each_entry(set, &gv_set_list, node) {
+		if (set->id == id) {
+			found = set;
+			list_del(&set->node);
+			break;
+		}
+	}
+	mutex_unlock(&gv_set_lock);
+	if (!found)
+		return -ENOENT;
+	set_release(found, found->nr_blocks);
+	kfree(found);
+	return 0;
+}
+
+/* The first set with an id >= @id, in *@out; -ENOENT when none is left. */
+int gv_green_set_next(u32 id, struct gv_lend_info *out)
+{
+	struct gv_lend_set *set;
+	int err = -ENOENT;
+
+	mutex_lock(&gv_set_lock);
+	list_for_each_entry(set, &gv_set_list, node) {
+		if (set->id >= id) {
+			out->id = set->id;
+			out->size = set->size;
+			out->nr_blocks = set->nr_blocks;
+			out->first_pa = page_to_phys(set->blk[0].page);
+			err = 0;
+			break;
+		}
+	}
+	mutex_unlock(&gv_set_lock);
+	return err;
+}
+
+static void return_all_sets(void)
+{
+	struct gv_lend_set *set, *tmp;
+	LIST_HEAD(all);
+
+	mutex_lock(&gv_set_lock);
+	list_splice_init(&gv_set_list, &all);
+	mutex_unlock(&gv_set_lock);
+	list_for_each_entry_safe(set, tmp, &all, node) {
+		set_release(set, set->nr_blocks);
+		kfree(set);
+	}
+}
+
 /* Unload and reboot: nothing lent may outlive the hypervisor unscrubbed. */
 void gv_green_return_all(void)
 {
 	struct gv_lent *l, *tmp;
 
+	return_all_sets();
 	mutex_lock(&gv_green_lock);
 	list_for_each_entry_safe(l, tmp, &gv_lent_list, node) {
 		pr_info("returning %#llx+%#llx from the green partition (scrubbed)\n",

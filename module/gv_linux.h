@@ -65,6 +65,18 @@ int gv_green_lend(u64 pa, u64 size);
 int gv_green_return(u64 pa, u64 size);
 void gv_green_return_all(void);
 
+/* A set of memory the control plane had the module allocate and lend. */
+struct gv_lend_info {
+	u32 id;
+	u32 nr_blocks;
+	u64 size;
+	u64 first_pa;
+};
+
+int gv_green_set_lend(u64 size, struct gv_lend_info *out);
+int gv_green_set_return(u32 id);
+int gv_green_set_next(u32 id, struct gv_lend_info *out);
+
 /* vtd_linux.c: the VT-d test mode (vtd_test_mode=1, no hypervisor). */
 int gv_vtd_test_init(void);
 void gv_vtd_test_exit(void);

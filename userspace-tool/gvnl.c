@@ -55,6 +55,16 @@ static struct nla_policy gv_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_GPA]			= { .type = NLA_U64 },
 	[GV_ATTR_EPT]			= { .type = NLA_NESTED },
 	[GV_ATTR_EPT_MAP]		= { .type = NLA_NESTED },
+	[GV_ATTR_MEM_SIZE]		= { .type = NLA_U64 },
+	[GV_ATTR_MEM_ID]		= { .type = NLA_U32 },
+	[GV_ATTR_MEM]			= { .type = NLA_NESTED },
+};
+
+static struct nla_policy gv_mem_policy[GV_MEM_ATTR_MAX + 1] = {
+	[GV_MEM_ATTR_ID]		= { .type = NLA_U32 },
+	[GV_MEM_ATTR_SIZE]		= { .type = NLA_U64 },
+	[GV_MEM_ATTR_BLOCKS]		= { .type = NLA_U32 },
+	[GV_MEM_ATTR_FIRST_PA]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy gv_cpu_policy[GV_CPU_ATTR_MAX + 1] = {
@@ -185,7 +195,8 @@ static int gvnl_report(const struct gvnl_req *r)
 
 /*
  * Send @cmd (a dump if @dump) with attribute @attr = @val when @attr is
- * GV_ATTR_CPU_ID (u32) or GV_ATTR_GPA (u64), none when @attr is -1, and
+ * GV_ATTR_CPU_ID or GV_ATTR_MEM_ID (u32), GV_ATTR_GPA or GV_ATTR_MEM_SIZE
+ * (u64), none when @attr is -1, and
  * feed every reply to r->parse.
  */
 static int gvnl_request(struct gvnl *g, struct gvnl_req *r, uint8_t cmd,
@@ -207,7 +218,10 @@ static int gvnl_request(struct gvnl *g, struct gvnl_req *r, uint8_t cmd,
 			 cmd, GV_GENL_VERSION) ||
 	    (attr == GV_ATTR_CPU_ID &&
 	     nla_put_u32(msg, GV_ATTR_CPU_ID, (uint32_t)val)) ||
-	    (attr == GV_ATTR_GPA && nla_put_u64(msg, GV_ATTR_GPA, val))) {
+	    (attr == GV_ATTR_GPA && nla_put_u64(msg, GV_ATTR_GPA, val)) ||
+	    (attr == GV_ATTR_MEM_SIZE && nla_put_u64(msg, GV_ATTR_MEM_SIZE, val)) ||
+	    (attr == GV_ATTR_MEM_ID &&
+	     nla_put_u32(msg, GV_ATTR_MEM_ID, (uint32_t)val))) {
 		fprintf(stderr, "hvctl: cannot build the %s request\n", r->what);
 		err = HVCTL_EXIT_KERNEL;
 		goto out;
@@ -463,4 +477,69 @@ int gvnl_ept_query(struct gvnl *g, uint64_t gpa, struct hv_ept_map *m)
 	memset(m, 0, sizeof(*m));
 	m->gpa = gpa;
 	return gvnl_request(g, &r, GV_CMD_EPT_QUERY, false, GV_ATTR_GPA, gpa);
+}
+
+static int parse_mem(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_MEM_ATTR_MAX + 1];
+	struct hv_mem_list *l = arg;
+	struct hv_mem *m;
+
+	if (!top[GV_ATTR_MEM] ||
+	    nla_parse_nested(tb, GV_MEM_ATTR_MAX, top[GV_ATTR_MEM],
+			     gv_mem_policy) ||
+	    !tb[GV_MEM_ATTR_ID] || !tb[GV_MEM_ATTR_SIZE] ||
+	    !tb[GV_MEM_ATTR_BLOCKS] || !tb[GV_MEM_ATTR_FIRST_PA])
+		return -1;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct hv_mem *sets = realloc(l->sets, cap * sizeof(*sets));
+
+		if (!sets)
+			return -1;
+		l->sets = sets;
+		l->cap = cap;
+	}
+	m = &l->sets[l->n++];
+	m->id = nla_get_u32(tb[GV_MEM_ATTR_ID]);
+	m->size = nla_get_u64(tb[GV_MEM_ATTR_SIZE]);
+	m->blocks = nla_get_u32(tb[GV_MEM_ATTR_BLOCKS]);
+	m->first_pa = nla_get_u64(tb[GV_MEM_ATTR_FIRST_PA]);
+	return 0;
+}
+
+int gvnl_mem_lend(struct gvnl *g, uint64_t size, struct hv_mem_list *l)
+{
+	struct gvnl_req r = { .what = "mem lend", .parse = parse_mem, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_MEM_LEND, false, GV_ATTR_MEM_SIZE, size);
+}
+
+static int parse_nothing(struct nlattr **top, void *arg)
+{
+	(void)top;
+	(void)arg;
+	return -1;	/* GV_CMD_MEM_RETURN has no reply but the ACK */
+}
+
+int gvnl_mem_return(struct gvnl *g, uint32_t id)
+{
+	struct gvnl_req r = { .what = "mem return", .parse = parse_nothing };
+
+	return gvnl_request(g, &r, GV_CMD_MEM_RETURN, false, GV_ATTR_MEM_ID, id);
+}
+
+int gvnl_mem_dump(struct gvnl *g, struct hv_mem_list *l)
+{
+	struct gvnl_req r = { .what = "mem show", .parse = parse_mem, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_MEM_GET, true, -1, 0);
+}
+
+void hv_mem_list_free(struct hv_mem_list *l)
+{
+	free(l->sets);
+	l->sets = NULL;
+	l->n = 0;
+	l->cap = 0;
 }

@@ -25,6 +25,10 @@ static void usage(FILE *f)
 	      "  hvctl stats [CPU]         VM-exit counters by basic exit reason\n"
 	      "  hvctl ept show            EPT rich view: table pages, leaves by size\n"
 	      "  hvctl ept query GPA       how the rich view maps GPA (hex with 0x, or decimal)\n"
+	      "  hvctl mem lend SIZE       allocate SIZE (bytes, or with K/M/G) and lend it\n"
+	      "                            to the green partition; prints the new set\n"
+	      "  hvctl mem return ID       scrub and return a lent set\n"
+	      "  hvctl mem show            the lent sets\n"
 	      "  hvctl help                this text\n"
 	      "\n"
 	      "Options:\n"
@@ -92,6 +96,33 @@ static int parse_gpa(const char *s, uint64_t *gpa)
 	if (errno || *end)
 		return -1;
 	*gpa = v;
+	return 0;
+}
+
+/* A size: decimal bytes, optionally with a K, M or G (binary) suffix. */
+static int parse_size(const char *s, uint64_t *size)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*size = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -270,6 +301,88 @@ static int cmd_ept(const struct hv_out *o, int argc, char **argv)
 	return usage_error("unknown ept command '%s'", argv[0]);
 }
 
+static int mem_lend(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_mem_list l = { 0 };
+	struct gvnl *g;
+	uint64_t size;
+	int err;
+
+	if (argc != 1)
+		return usage_error("mem lend needs one SIZE");
+	if (parse_size(argv[0], &size) || !size || size % 4096) {
+		fprintf(stderr, "hvctl: mem lend: '%s' is not a size in whole 4 KiB pages (e.g. 4096, 64K, 16M)\n",
+			argv[0]);
+		return HVCTL_EXIT_USAGE;
+	}
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_mem_lend(g, size, &l);
+	gvnl_close(g);
+	if (!err)
+		hv_print_mem(o, &l);
+	hv_mem_list_free(&l);
+	return err;
+}
+
+static int mem_return(int argc, char **argv)
+{
+	struct gvnl *g;
+	uint32_t id;
+	int err;
+
+	if (argc != 1)
+		return usage_error("mem return needs one ID");
+	if (parse_cpu(argv[0], &id) || !id) {
+		fprintf(stderr, "hvctl: mem return: '%s' is not a set id (a positive number)\n",
+			argv[0]);
+		return HVCTL_EXIT_USAGE;
+	}
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_mem_return(g, id);
+	gvnl_close(g);
+	return err;
+}
+
+static int mem_show(const struct hv_out *o, int argc, char **argv)
+{
+	struct hv_mem_list l = { 0 };
+	struct gvnl *g;
+	int err;
+
+	if (argc > 0)
+		return usage_error("mem show takes no arguments: '%s'", argv[0]);
+	err = gvnl_open(&g, false);
+	if (err)
+		return err;
+	err = gvnl_mem_dump(g, &l);
+	gvnl_close(g);
+	if (!err)
+		hv_print_mem(o, &l);
+	hv_mem_list_free(&l);
+	return err;
+}
+
+static int cmd_mem(const struct hv_out *o, int argc, char **argv)
+{
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("Usage: hvctl mem lend SIZE\n"
+		      "       hvctl mem return ID\n"
+		      "       hvctl mem show\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc == 0 || !strcmp(argv[0], "show"))
+		return mem_show(o, argc ? argc - 1 : 0, argv + 1);
+	if (!strcmp(argv[0], "lend"))
+		return mem_lend(o, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "return"))
+		return mem_return(argc - 1, argv + 1);
+	return usage_error("unknown mem command '%s'", argv[0]);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(const struct hv_out *o, int argc, char **argv);
@@ -279,6 +392,7 @@ static const struct {
 	{ "cpu",	cmd_cpu },
 	{ "stats",	cmd_stats },
 	{ "ept",	cmd_ept },
+	{ "mem",	cmd_mem },
 };
 
 int main(int argc, char **argv)

@@ -73,6 +73,20 @@ struct hv_ept_map {
 	uint32_t memtype;		/* GV_EPT_MT_* | GV_EPT_MT_IPAT */
 };
 
+/* GV_ATTR_MEM: one set of memory lent to the green partition. */
+struct hv_mem {
+	uint32_t id;
+	uint32_t blocks;		/* physically contiguous blocks */
+	uint64_t size;			/* bytes */
+	uint64_t first_pa;
+};
+
+struct hv_mem_list {
+	struct hv_mem *sets;
+	size_t n;
+	size_t cap;
+};
+
 /* exit_reasons.c */
 struct hv_exit_reason {
 	const char *key;		/* stable identifier, used in JSON */
@@ -112,6 +126,7 @@ void hv_print_cpus(const struct hv_out *o, const struct hv_cpu_list *l);
 void hv_print_stats(const struct hv_out *o, const struct hv_cpu_list *l);
 void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st);
 void hv_print_ept_map(const struct hv_out *o, const struct hv_ept_map *m);
+void hv_print_mem(const struct hv_out *o, const struct hv_mem_list *l);
 
 /* gvnl.c: the netlink session. Functions return an HVCTL_EXIT_* code. */
 struct gvnl;
@@ -123,6 +138,10 @@ int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
 int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l);
 int gvnl_get_ept(struct gvnl *g, struct hv_ept_stats *st);
 int gvnl_ept_query(struct gvnl *g, uint64_t gpa, struct hv_ept_map *m);
+int gvnl_mem_lend(struct gvnl *g, uint64_t size, struct hv_mem_list *l);
+int gvnl_mem_return(struct gvnl *g, uint32_t id);
+int gvnl_mem_dump(struct gvnl *g, struct hv_mem_list *l);
+void hv_mem_list_free(struct hv_mem_list *l);
 
 struct hv_cpu *hv_cpu_list_add(struct hv_cpu_list *l);
 void hv_cpu_list_free(struct hv_cpu_list *l);

@@ -483,3 +483,43 @@ void hv_print_ept_map(const struct hv_out *o, const struct hv_ept_map *m)
 	json_end_object(&j);
 	json_finish(&j);
 }
+
+/* Lent memory: a table of sets, or a JSON array. */
+void hv_print_mem(const struct hv_out *o, const struct hv_mem_list *l)
+{
+	uint64_t total = 0;
+	struct json j;
+	size_t i;
+
+	if (!o->json) {
+		fprintf(o->f, "%-6s %12s %7s  %s\n", "id", "bytes", "blocks", "first block");
+		for (i = 0; i < l->n; i++) {
+			const struct hv_mem *m = &l->sets[i];
+
+			fprintf(o->f, "%-6" PRIu32 " %12" PRIu64 " %7" PRIu32 "  0x%" PRIx64 "\n",
+				m->id, m->size, m->blocks, m->first_pa);
+			total += m->size;
+		}
+		fprintf(o->f, "%zu set(s), %" PRIu64 " MiB lent to the green partition\n",
+			l->n, total >> 20);
+		return;
+	}
+	json_init(&j, o->f, o->pretty);
+	json_begin_array(&j);
+	for (i = 0; i < l->n; i++) {
+		const struct hv_mem *m = &l->sets[i];
+
+		json_begin_object(&j);
+		json_key(&j, "id");
+		json_uint(&j, m->id);
+		json_key(&j, "size");
+		json_uint(&j, m->size);
+		json_key(&j, "blocks");
+		json_uint(&j, m->blocks);
+		json_key(&j, "first_pa");
+		json_uint(&j, m->first_pa);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_finish(&j);
+}

@@ -31,6 +31,21 @@
  *     reply: GV_ATTR_EPT_MAP (nest of GV_EPT_MAP_ATTR_*): how the rich
  *            view maps that guest-physical address
  *
+ *   GV_CMD_MEM_LEND     (do)   request: GV_ATTR_MEM_SIZE
+ *     The module allocates that much memory, lends it to the green
+ *     partition (it leaves the rich view; uapi greenvisor.h
+ *     GV_HC_MEM_LEND) and records it under a new id.
+ *     reply: GV_ATTR_MEM (nest of GV_MEM_ATTR_*)
+ *     errors: -EINVAL size 0 or not a multiple of 4 KiB; -ENOMEM;
+ *             -ENOSPC the EPT table reserve (green_max_mib) is used up
+ *
+ *   GV_CMD_MEM_RETURN   (do)   request: GV_ATTR_MEM_ID
+ *     The set is scrubbed (zeroed), returned to the rich view and freed.
+ *     errors: -ENOENT no set with that id
+ *
+ *   GV_CMD_MEM_GET      (dump) request: no attributes; one GV_ATTR_MEM
+ *                              per lent set, in id order
+ *
  * Attribute types are given as the kernel's NLA_* names; numbers are
  * host-endian. New attributes and commands are only ever appended.
  */
@@ -49,6 +64,9 @@ enum gv_cmd {
 	GV_CMD_GET_CPU,		/* do (one CPU) / dump (all possible CPUs) */
 	GV_CMD_GET_EPT,		/* do: EPT rich view, table pages and leaves */
 	GV_CMD_EPT_QUERY,	/* do: how the rich view maps one GPA */
+	GV_CMD_MEM_LEND,	/* do: allocate and lend memory to green */
+	GV_CMD_MEM_RETURN,	/* do: scrub and return a lent set */
+	GV_CMD_MEM_GET,		/* dump: the lent sets */
 
 	__GV_CMD_MAX,
 	GV_CMD_MAX = __GV_CMD_MAX - 1
@@ -70,6 +88,9 @@ enum gv_attr {
 	GV_ATTR_GPA,			/* u64: request: guest-physical address */
 	GV_ATTR_EPT,			/* nest: GV_EPT_ATTR_* */
 	GV_ATTR_EPT_MAP,		/* nest: GV_EPT_MAP_ATTR_* */
+	GV_ATTR_MEM_SIZE,		/* u64: request: bytes to lend */
+	GV_ATTR_MEM_ID,			/* u32: request: a lent set's id */
+	GV_ATTR_MEM,			/* nest: GV_MEM_ATTR_* */
 
 	__GV_ATTR_MAX,
 	GV_ATTR_MAX = __GV_ATTR_MAX - 1
@@ -158,6 +179,19 @@ enum gv_ept_map_attr {
 
 	__GV_EPT_MAP_ATTR_MAX,
 	GV_EPT_MAP_ATTR_MAX = __GV_EPT_MAP_ATTR_MAX - 1
+};
+
+/* Attributes nested in GV_ATTR_MEM: one set of lent memory. */
+enum gv_mem_attr {
+	GV_MEM_ATTR_UNSPEC,
+	GV_MEM_ATTR_PAD,		/* padding for 64-bit attributes */
+	GV_MEM_ATTR_ID,			/* u32 */
+	GV_MEM_ATTR_SIZE,		/* u64: bytes */
+	GV_MEM_ATTR_BLOCKS,		/* u32: physically contiguous blocks */
+	GV_MEM_ATTR_FIRST_PA,		/* u64: physical address of block 0 */
+
+	__GV_MEM_ATTR_MAX,
+	GV_MEM_ATTR_MAX = __GV_MEM_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_GREENVISOR_NL_H */

@@ -99,6 +99,19 @@ expect_rc 1 "ept query: sign after 0x" "$HVCTL" ept query 0x-1
 expect_rc 1 "ept query: beyond 64 bits (hex)" "$HVCTL" ept query 0x10000000000000000
 expect_rc 1 "ept query: beyond 64 bits (decimal)" "$HVCTL" ept query 18446744073709551616
 expect_rc 0 "ept help" "$HVCTL" ept help
+expect_rc 0 "mem help" "$HVCTL" mem help
+expect_rc 1 "unknown mem command" "$HVCTL" mem frob
+expect_rc 1 "mem lend needs a size" "$HVCTL" mem lend
+expect_rc 1 "mem lend: zero" "$HVCTL" mem lend 0
+expect_rc 1 "mem lend: not whole pages" "$HVCTL" mem lend 4097
+expect_rc 1 "mem lend: bad suffix" "$HVCTL" mem lend 4T
+expect_rc 1 "mem lend: negative" "$HVCTL" mem lend -4096
+expect_rc 1 "mem lend: overflow with suffix" "$HVCTL" mem lend 18446744073709551615G
+expect_rc 1 "mem lend: too many arguments" "$HVCTL" mem lend 4096 8192
+expect_rc 1 "mem return needs an id" "$HVCTL" mem return
+expect_rc 1 "mem return: id 0" "$HVCTL" mem return 0
+expect_rc 1 "mem return: not a number" "$HVCTL" mem return one
+expect_rc 1 "mem show takes no arguments" "$HVCTL" mem show extra
 expect_rc 0 "version" "$HVCTL" version
 expect_rc 0 "-V" "$HVCTL" -V
 
@@ -132,7 +145,7 @@ if [ "$loaded" = 1 ]; then
 else
 	echo "# greenvisor is not loaded"
 	for cmd in status "cpu show" "cpu show 0" stats "stats 1" "ept show" \
-		"ept query 0x1000"; do
+		"ept query 0x1000" "mem show" "mem lend 64K" "mem return 1"; do
 		# shellcheck disable=SC2086
 		expect_rc 3 "$cmd: not loaded" "$HVCTL" $cmd
 		if grep -qxF "hvctl: $NOT_LOADED" "$err"; then

@@ -281,6 +281,33 @@ kmod_tap() {
 	gvt_dmesg_since | sed 's/^\[[^]]*\] //' >"/tmp/$_name.tap"
 }
 
+# hvctl_mem: the control plane's lend: hvctl mem lend allocates and lends,
+# the green view counts it, mem show lists it, mem return gives it back;
+# a second return and bad sizes fail with the right exit codes.
+t_hvctl_mem() {
+	need_loaded || return 1
+	_j=$(hvctl -j mem lend 64K) || { REASON="mem lend 64K failed"; return 1; }
+	_id=$(echo "$_j" | sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p')
+	[ -n "$_id" ] || { REASON="no id in: $_j"; return 1; }
+	echo "$_j" | grep -q '"size":65536' || { REASON="wrong size in: $_j"; return 1; }
+	hvctl -j ept show | grep -q '"green_pages_lent":16' ||
+		{ REASON="ept show: $(hvctl -j ept show)"; return 1; }
+	hvctl -j mem show | grep -q "\"id\":$_id" ||
+		{ REASON="mem show: $(hvctl -j mem show)"; return 1; }
+	hvctl mem return "$_id" || { REASON="mem return $_id failed"; return 1; }
+	hvctl -j ept show | grep -q '"green_pages_lent":0' ||
+		{ REASON="after return: $(hvctl -j ept show)"; return 1; }
+	_rc=0
+	_e=$(hvctl mem return "$_id" 2>&1) || _rc=$?
+	[ $_rc = 2 ] && echo "$_e" | grep -q 'no lent memory with that id' ||
+		{ REASON="second return: rc $_rc, '$_e'"; return 1; }
+	_rc=0
+	hvctl mem lend 4097 2>/dev/null || _rc=$?
+	[ $_rc = 1 ] || { REASON="mem lend 4097: rc $_rc (want 1)"; return 1; }
+	[ "$(hvctl mem show | tail -n 1)" = "0 set(s), 0 MiB lent to the green partition" ] ||
+		{ REASON="mem show: $(hvctl mem show | tail -n 1)"; return 1; }
+}
+
 # protect_module: the EPT protection test module (selftests/greenvisor/kmod),
 # whose TAP in the kernel log becomes the "protect" suite's results.
 protect_tap() {
@@ -659,7 +686,7 @@ quick)
 	TESTS="pre_cpus pre_leaf_absent pre_vmx_cpuinfo pre_selftests_fail
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
-	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid
+	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid hvctl_mem
 	       protect_module protect_mtrr green_module green_unload_scrubs
 	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles

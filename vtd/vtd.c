@@ -174,7 +174,15 @@ static int rich_add(struct gv_vtd *v, u64 pa, u64 size)
 	if (!v->rich.live)
 		return 0;
 	err = rich_restore(v, pa, size);
-	return err ?: dom_sync(v, &v->rich, -1, pa, size);
+	if (err)
+		return err;
+	/*
+	 * Fold back the tables the removal split, once the range is whole
+	 * again (an optimisation: a failure leaves valid smaller leaves). The
+	 * unlinked tables are freed after dom_sync()'s invalidation.
+	 */
+	gv_vtd_pt_merge(&v->rich.pt, pa, size);
+	return dom_sync(v, &v->rich, -1, pa, size);
 }
 
 static int common_levels(struct gv_vtd *v)

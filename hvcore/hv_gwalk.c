@@ -128,3 +128,44 @@ int gv_gwalk(const struct gv_gwalk_env *e, u64 gva, u32 access, u64 *gpa,
 	*gpa = leaf_address(entry, level, gva);
 	return 0;
 }
+
+static void copy_bytes(u8 *dst, const u8 *src, u64 n)
+{
+	while (n--)
+		*dst++ = *src++;
+}
+
+int gv_guest_copy(const struct gv_gwalk_env *e, const struct gv_gcopy_ops *ops,
+		  void *arg, u64 gva, void *buf, u64 len, bool to_guest,
+		  u32 access, u32 *pf_err)
+{
+	u8 *b = buf;
+
+	*pf_err = 0;
+	if (gva + len < gva)
+		return -GV_EINVAL;
+	if (to_guest)
+		access |= GV_PF_WRITE;
+	while (len) {
+		u64 off = gva & 0xfff, n = 4096 - off, gpa;
+		void *va;
+		int err;
+
+		if (n > len)
+			n = len;
+		err = gv_gwalk(e, gva, access, &gpa, pf_err);
+		if (err)
+			return err;
+		if (ops->map(arg, gpa & ~0xfffull, to_guest, &va))
+			return -GV_EFAULT;
+		if (to_guest)
+			copy_bytes((u8 *)va + off, b, n);
+		else
+			copy_bytes(b, (const u8 *)va + off, n);
+		ops->unmap(arg);
+		gva += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}

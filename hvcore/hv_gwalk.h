@@ -54,4 +54,31 @@ struct gv_gwalk_env {
 int gv_gwalk(const struct gv_gwalk_env *e, u64 gva, u32 access, u64 *gpa,
 	     u32 *pf_err);
 
+/**
+ * struct gv_gcopy_ops - how the caller reaches guest-physical pages.
+ * @map:   make the 4 KiB page at @gpa (aligned) accessible for reading, or
+ *         writing when @write, and return its address in *@va; nonzero
+ *         when the guest itself may not access it that way (e.g. not in
+ *         its EPT view): the copy fails with -GV_EFAULT.
+ * @unmap: end the access @map gave (called once per successful @map).
+ */
+struct gv_gcopy_ops {
+	int (*map)(void *arg, u64 gpa, bool write, void **va);
+	void (*unmap)(void *arg);
+};
+
+/**
+ * gv_guest_copy - copy @len bytes between @buf and guest-linear @gva, page
+ * by page, each page checked by gv_gwalk() for the access (@access:
+ * GV_PF_USER for a user-mode caller's pointer; GV_PF_WRITE is added when
+ * @to_guest) and reached through @ops.
+ *
+ * Return: 0; -GV_EFAULT (*@pf_err as gv_gwalk(), 0 when @map refused) or
+ * -GV_ERANGE / -GV_EINVAL from the walk, or -GV_EINVAL when the range
+ * wraps. On an error the bytes before the failing page were copied.
+ */
+int gv_guest_copy(const struct gv_gwalk_env *e, const struct gv_gcopy_ops *ops,
+		  void *arg, u64 gva, void *buf, u64 len, bool to_guest,
+		  u32 access, u32 *pf_err);
+
 #endif /* GV_HV_GWALK_H */

@@ -267,6 +267,92 @@ static void five_levels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err, (u32)(GV_PF_PRESENT | GV_PF_RSVD));
 }
 
+/* gv_guest_copy: map callbacks over the same fake memory. */
+struct copy_ctx {
+	struct gmem *mem;
+	u8 *data;		/* guest-physical pages 0x100..0x103 live here */
+	unsigned int maps, unmaps;
+	u64 refuse_gpa;		/* a page the "view" does not allow */
+};
+
+static int copy_map(void *arg, u64 gpa, bool write, void **va)
+{
+	struct copy_ctx *x = arg;
+
+	if (gpa == x->refuse_gpa || gpa < 0x100000 || gpa >= 0x104000)
+		return -1;
+	x->maps++;
+	*va = x->data + (gpa - 0x100000);
+	return 0;
+}
+
+static void copy_unmap(void *arg)
+{
+	struct copy_ctx *x = arg;
+
+	x->unmaps++;
+}
+
+static const struct gv_gcopy_ops copy_ops = { copy_map, copy_unmap };
+
+#define VA_BUF	0x00007f0000600000ull	/* 4 pages: PT 9 -> gpa 0x100000.. */
+
+static void guest_copy(struct kunit *test)
+{
+	struct gw *g = gw_new(test, RW | US);
+	struct copy_ctx *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	u8 *buf = kunit_kzalloc(test, 3 * 4096, GFP_KERNEL);
+	unsigned int i;
+	u32 err;
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	x->data = kunit_kzalloc(test, 4 * 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x->data);
+	x->mem = g->mem;
+	g->mem->page[3][idx(VA_BUF, 2)] = 0x9000 | P | RW | US;
+	for (i = 0; i < 4; i++)
+		g->mem->page[9][i] = (0x100000 + i * 0x1000ull) | P | US |
+				     (i == 2 ? 0 : RW);
+	for (i = 0; i < 4 * 4096; i++)
+		x->data[i] = (u8)(i * 7);
+	/* Read across a page boundary: two maps, bytes in order. */
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, VA_BUF + 4000,
+					    buf, 200, false, GV_PF_USER, &err), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, x->data + 4000, 200), 0);
+	KUNIT_EXPECT_EQ(test, x->maps, 2u);
+	KUNIT_EXPECT_EQ(test, x->unmaps, 2u);
+	/* Write into pages 0-1: fine. */
+	memset(buf, 0xab, 5000);
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, VA_BUF + 100,
+					    buf, 5000, true, GV_PF_USER, &err), 0);
+	KUNIT_EXPECT_EQ(test, x->data[100], 0xab);
+	KUNIT_EXPECT_EQ(test, x->data[5099], 0xab);
+	KUNIT_EXPECT_EQ(test, x->data[5100], (u8)(5100 * 7));
+	/* Write reaching the read-only page 2: #PF code, page 1 part written. */
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, VA_BUF + 8000,
+					    buf, 1000, true, GV_PF_USER, &err),
+			-GV_EFAULT);
+	KUNIT_EXPECT_EQ(test, err, (u32)(GV_PF_PRESENT | GV_PF_WRITE | GV_PF_USER));
+	KUNIT_EXPECT_EQ(test, x->data[8191], 0xab);
+	KUNIT_EXPECT_EQ(test, x->data[8192], (u8)(8192 * 7));
+	/* Reading page 2 is fine; page 3 refused by the "view": no #PF code. */
+	x->refuse_gpa = 0x103000;
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, VA_BUF + 3 * 4096 - 8,
+					    buf, 16, false, GV_PF_USER, &err),
+			-GV_EFAULT);
+	KUNIT_EXPECT_EQ(test, err, 0u);
+	KUNIT_EXPECT_EQ(test, x->maps, x->unmaps);
+	/* Wrapping ranges are refused before anything is read. */
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, ~0ull - 8, buf, 16,
+					    false, 0, &err), -GV_EINVAL);
+	/* Zero bytes: nothing mapped. */
+	i = x->maps;
+	KUNIT_EXPECT_EQ(test, gv_guest_copy(&g->env, &copy_ops, x, VA_BUF, buf, 0,
+					    false, 0, &err), 0);
+	KUNIT_EXPECT_EQ(test, x->maps, i);
+}
+
 static struct kunit_case gv_gwalk_cases[] = {
 	KUNIT_CASE(translates_leaf_sizes),
 	KUNIT_CASE(large_leaf_pat_bit),
@@ -274,6 +360,7 @@ static struct kunit_case gv_gwalk_cases[] = {
 	KUNIT_CASE(reserved_bits),
 	KUNIT_CASE(unreadable_table),
 	KUNIT_CASE(five_levels),
+	KUNIT_CASE(guest_copy),
 	{}
 };
 

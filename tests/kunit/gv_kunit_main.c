@@ -38,6 +38,7 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_ept_table_suite,
 	&gv_ept_lend_suite,
 	&gv_hc_perm_suite,
+	&gv_gwalk_suite,
 	&gv_vtd_dmar_suite,
 	&gv_vtd_pt_suite,
 	&gv_vtd_domid_suite,

@@ -25,6 +25,7 @@
 #include <linux/smp.h>
 #include <net/genetlink.h>
 
+#include "gv_compat.h"
 #include "gv_linux.h"
 #include "../uapi/linux/greenvisor_nl.h"
 
@@ -342,12 +343,12 @@ static int gv_genl_get_cpu(struct sk_buff *skb, struct genl_info *info)
 /* Dump every possible CPU; cb->args[0] is the next CPU to send. */
 static int gv_genl_dump_cpu(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = gv_dumpit_attrs(genl_dumpit_info(cb));
 	unsigned int cpu;
 	int err = 0;
 
-	if (info->attrs && info->attrs[GV_ATTR_CPU_ID]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[GV_ATTR_CPU_ID],
+	if (attrs && attrs[GV_ATTR_CPU_ID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[GV_ATTR_CPU_ID],
 				    "GV_ATTR_CPU_ID is for a do request, not a dump");
 		return -EINVAL;
 	}

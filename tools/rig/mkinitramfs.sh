@@ -9,7 +9,9 @@
 #   /init                           mounts, "GV-RIG: boot ok", /payload/run.sh,
 #                                   kernel warnings dump, "GV-RIG: done", power off
 #   /lib/gvt/gvt.sh, /bin/tap2gvt   the GVT result protocol helpers
-#   /lib/modules/<ABI>/...          kvm_intel and what it needs (modprobe works)
+#   /lib/modules/<ABI>/...          kvm_intel and what it needs, and any
+#                                   modules a payload's .root/ adds there;
+#                                   modules.dep covers both (modprobe works)
 #   /payload/                       the PAYLOAD_DIRs merged in order; a
 #                                   PAYLOAD_DIR/.root/ tree goes to / instead
 #
@@ -116,8 +118,6 @@ if [[ -n ${modules// /} ]]; then
 	for f in modules.builtin modules.builtin.modinfo modules.order; do
 		[[ -f $mdir/$f ]] && cp "$mdir/$f" "$gm/$f"
 	done
-	depmod -b "$st" "$abi" 2>/dev/null || /bin/busybox depmod -b "$st" "$abi" ||
-		gv_die "depmod failed for the initramfs"
 fi
 
 # Payloads.
@@ -128,6 +128,13 @@ for p in "${payloads[@]}"; do
 	fi
 	tar -C "$p" --exclude=./.root -cf - . | tar -C "$st/payload" -xf -
 done
+
+# modules.dep for the modules above and those a payload put in
+# .root/lib/modules/<ABI>/ (e.g. updates/dkms/greenvisor.ko: stage 15-dkms).
+if [[ -d $st/lib/modules/$abi ]]; then
+	depmod -b "$st" "$abi" 2>/dev/null || /bin/busybox depmod -b "$st" "$abi" ||
+		gv_die "depmod failed for the initramfs"
+fi
 
 cat >"$st/init" <<'EOF'
 #!/bin/sh

@@ -79,3 +79,43 @@ checkpatch_all() {
 	[[ -z $out ]] || { echo "$out"; return 1; }
 }
 step checkpatch "$OUT/checkpatch.log" checkpatch_all || true
+
+# hvctl static analysis: cppcheck, every finding an error. "style" minus
+# variableScope (kernel style declares variables at the top of a block).
+CPPCHECK_ARGS=(--quiet "--enable=warning,style,performance,portability"
+	--suppress=variableScope --suppress=missingIncludeSystem --std=c11
+	--inline-suppr --error-exitcode=1 -D_GNU_SOURCE)
+cppcheck_hvctl() {
+	command -v cppcheck >/dev/null || { echo "cppcheck missing: run tools/rig/deps.sh"; return 1; }
+	(cd "$GV_ROOT/userspace-tool" &&
+		cppcheck "${CPPCHECK_ARGS[@]}" -I../uapi -I. ./*.c tests/*.c)
+}
+step cppcheck "$OUT/cppcheck.log" cppcheck_hvctl || true
+# ... and it can fail: an out-of-bounds write must be reported.
+cppcheck_selftest() {
+	local t rc=0
+	t=$(mktemp -d)
+	printf 'int f(void)\n{\n\tint a[4];\n\n\ta[4] = 1;\n\treturn a[0];\n}\n' >"$t/bad.c"
+	cppcheck "${CPPCHECK_ARGS[@]}" "$t/bad.c" || rc=$?
+	rm -rf "$t"
+	((rc != 0))
+}
+step cppcheck-selftest "$OUT/cppcheck-selftest.log" cppcheck_selftest || true
+
+# Module parameters: MODULE_PARM_DESC, README and packaging/greenvisor.conf.
+step params "$OUT/params.log" "$GV_ROOT/tools/check-params.sh" "$GV_ROOT" || true
+params_selftest() {
+	local t out rc=0
+	t=$(mktemp -d)
+	mkdir -p "$t/module" "$t/packaging"
+	printf 'static int foo;\nmodule_param(foo, int, 0444);\nstatic bool bar;\nmodule_param_named(bar, bar,\n\t\t   bool, 0444);\nMODULE_PARM_DESC(bar, "b");\n' >"$t/module/p.c"
+	# shellcheck disable=SC2016
+	printf 'Parameters: `bar`\n' >"$t/README.md"
+	printf '#options greenvisor bar=1\n' >"$t/packaging/greenvisor.conf"
+	out=$("$GV_ROOT/tools/check-params.sh" "$t" 2>&1) || rc=$?
+	rm -rf "$t"
+	echo "$out"
+	((rc != 0)) && grep -q "^ok .*'bar'" <<<"$out" &&
+		grep -q "'foo' missing in: MODULE_PARM_DESC README.md packaging/greenvisor.conf" <<<"$out"
+}
+step params-selftest "$OUT/params-selftest.log" params_selftest || true

@@ -7,8 +7,14 @@
 #   - linux-headers-<ABI>, ABI being what linux-image-amd64 depends on;
 #   - linux-image-<ABI>.deb, downloaded (never installed on the host) and
 #     extracted to build/cache/kernel-<ABI>/ with a modules.dep;
-#   - the parts of linux-source-6.1 the project uses, in build/cache/linux-source/.
-# One line per step.  Env: GV_KABI=<abi> pins the ABI.
+#   - the parts of linux-source-6.1 the project uses, in build/cache/linux-source/;
+#   - the headers of the newest Debian 6.12 kernel of bookworm(-security),
+#     downloaded and extracted to build/cache/headers-<ABI>/ (never installed:
+#     the package depends on its linux-image), for the build-only check of
+#     stage 16-kernels.
+# One line per step.  Env: GV_KABI=<abi> pins the ABI; GV_NEW_KABI=<abi>
+# pins the newer kernel's ABI (e.g. 6.12.117+deb12-amd64), GV_NEW_KABI=none
+# skips it.
 { # whole script parsed before it runs: safe to edit while running
 set -euo pipefail
 
@@ -22,6 +28,7 @@ PACKAGES=(
 	bochs bochs-term bochsbios vgabios
 	qemu-system-x86 sparse libnl-genl-3-dev libnl-3-dev pkg-config
 	dkms python3 linux-source-6.1
+	cppcheck groff-base openssl libelf-dev libssl-dev pahole
 )
 
 # Members of linux-source-6.1.tar.xz extracted into build/cache/linux-source.
@@ -182,7 +189,67 @@ else
 	step "linux-source parts extracted ($LSRC)"
 fi
 
-# 6. Static guest helpers (cheap; also proves gcc + static libc work).
+# 6. Headers of the newer Debian kernel (6.12), extracted.
+NEW_SERIES=6.12
+resolve_new_abi() {
+	apt-cache pkgnames "linux-headers-$NEW_SERIES." 2>/dev/null |
+		grep -E "^linux-headers-${NEW_SERIES//./\\.}\.[0-9]+\+deb12-amd64\$" |
+		sed 's/^linux-headers-//' | sort -V | tail -n 1
+}
+NABI=${GV_NEW_KABI:-}
+if [[ -z $NABI ]]; then
+	NABI=$(resolve_new_abi || true)
+	if [[ -z $NABI ]]; then
+		apt_update_once
+		NABI=$(resolve_new_abi || true)
+	fi
+fi
+if [[ $NABI == none ]]; then
+	step "newer kernel headers skipped (GV_NEW_KABI=none)"
+	rm -f "$GV_CACHE/new-kabi"
+elif [[ -z $NABI ]]; then
+	step "warning: no linux-headers-$NEW_SERIES.*+deb12-amd64 known to apt; stage 16-kernels will skip it"
+	rm -f "$GV_CACHE/new-kabi"
+else
+	NDIR=$GV_CACHE/headers-$NABI
+	# (`make M=<repo> clean` deletes object-like files below the repo,
+	# build/cache included: check the files the build needs.)
+	nh=$NDIR/usr/src/linux-headers-$NABI
+	if [[ -f $NDIR/.gv-stamp && -f $nh/Makefile && -f $nh/Module.symvers &&
+		-x $nh/scripts/mod/modpost && -x $nh/scripts/basic/fixdep ]]; then
+		step "linux-headers-$NABI ok ($NDIR)"
+	else
+		DEBS=$GV_CACHE/debs
+		mkdir -p "$DEBS"
+		nver=${NABI%-amd64}
+		pkgs=("linux-headers-$NABI" "linux-headers-$nver-common" "linux-kbuild-$nver")
+		step "downloading ${pkgs[*]}"
+		if ! (cd "$DEBS" && apt-get -q download "${pkgs[@]}") >>"$APT_LOG" 2>&1; then
+			apt_update_once
+			(cd "$DEBS" && apt-get -q download "${pkgs[@]}") >>"$APT_LOG" 2>&1 ||
+				gv_die "apt-get download ${pkgs[*]} failed (log: $APT_LOG)"
+		fi
+		rm -rf "$NDIR.tmp"
+		mkdir -p "$NDIR.tmp"
+		for p in "${pkgs[@]}"; do
+			deb=$(find "$DEBS" -maxdepth 1 -name "${p}_*.deb" | sort -V | tail -n 1)
+			[[ -n $deb ]] || gv_die "$p .deb not found after download"
+			dpkg-deb -x "$deb" "$NDIR.tmp"
+		done
+		# Its Makefile includes the -common one by absolute path.
+		mk=$NDIR.tmp/usr/src/linux-headers-$NABI/Makefile
+		[[ -f $mk ]] || gv_die "no $mk in the extracted headers"
+		sed -i "s|^include /usr/src/|include $NDIR/usr/src/|" "$mk"
+		printf '%s\n' "$NABI" >"$NDIR.tmp/.gv-stamp"
+		rm -rf "$NDIR"
+		mv "$NDIR.tmp" "$NDIR"
+		rm -f "$DEBS"/linux-headers-"$nver"* "$DEBS"/linux-kbuild-"$nver"*
+		step "linux-headers-$NABI extracted ($NDIR)"
+	fi
+	printf '%s\n' "$NABI" >"$GV_CACHE/new-kabi"
+fi
+
+# 7. Static guest helpers (cheap; also proves gcc + static libc work).
 gv_build_guest_tools
 step "guest tools ok ($GV_BUILD/rig/bin)"
 exit

@@ -187,6 +187,8 @@ static void request(struct nl_sock *sk, struct result *r, uint8_t cmd,
 		r->done = true;
 	}
 	while (!r->done) {
+		/* The callbacks set r->done: cppcheck cannot see that. */
+		/* cppcheck-suppress knownConditionTrueFalse */
 		if (nl_recvmsgs(sk, cb) < 0 && !r->done) {
 			r->err = -EIO;
 			r->done = true;

@@ -74,7 +74,12 @@ checkpatch_all() {
 	files=$(cd "$GV_ROOT" && git ls-files '*.c' '*.h' |
 		grep -vE '^(selftests|tools|userspace-tool)/')
 	out=$(cd "$GV_ROOT" && perl "$cp" --no-tree --strict --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1) || true
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $(grep -vx module/gv_compat.h <<<"$files") 2>&1) || true
+	# The one file allowed to test the kernel version (stage 16-kernels
+	# checks that no other does); everything else checkpatch says holds.
+	out+=$(cd "$GV_ROOT" && perl "$cp" --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+		-f module/gv_compat.h 2>&1) || true
 	echo "checked $(wc -w <<<"$files") files"
 	[[ -z $out ]] || { echo "$out"; return 1; }
 }

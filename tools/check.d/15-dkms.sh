@@ -24,7 +24,7 @@
 # this stage did not make is never touched (the stage fails instead). As
 # non-root, or with GV_DKMS_PRIVATE=1, it uses private trees under
 # build/check/dkms/root (dkms --sourcetree/--dkmstree/--installtree; depmod
-# on that tree) and the module is not signed.
+# on that tree); as non-root DKMS cannot sign (dkms/signed skips).
 #
 # Env: GV_DKMS_PRIVATE=1, GV_DKMS_BOOT=0 (skip the Bochs boot),
 # GV_DKMS_TIMEOUT (s, default 900).
@@ -100,12 +100,35 @@ make_install() {
 	grep -q "^updates/greenvisor/greenvisor.ko:" "$DEST/lib/modules/$KVER/modules.dep" ||
 		{ echo "modules.dep has no updates/greenvisor/greenvisor.ko line"; return 1; }
 	[[ -x $DEST/usr/sbin/hvctl ]] || { echo "hvctl not executable"; return 1; }
-	# The man page renders without warnings; the completion parses.
-	groff -man -ww -z "$DEST/usr/share/man/man8/hvctl.8" 2>&1 | tee "$OUT/groff.out"
-	[[ ! -s $OUT/groff.out ]] || return 1
-	bash -n "$DEST/usr/share/bash-completion/completions/hvctl" || return 1
 }
 step install/files "$OUT/install.log" make_install || true
+
+# The installed man page renders without warnings and documents every
+# object of hvctl (its objects[] table); the completion parses and offers
+# every object.
+man_and_completion() {
+	local man=$DEST/usr/share/man/man8/hvctl.8 comp=$DEST/usr/share/bash-completion/completions/hvctl
+	local objs o bad=0
+	groff -man -ww -z "$man" 2>&1 | tee "$OUT/groff.out"
+	[[ ! -s $OUT/groff.out ]] || { echo "groff warnings"; bad=1; }
+	bash -n "$comp" || bad=1
+	objs=$(sed -n '/objects\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z]*\)",.*/\1/p' \
+		"$GV_ROOT/userspace-tool/hvctl.c")
+	[[ -n $objs ]] || { echo "no objects[] table found in hvctl.c"; return 1; }
+	for o in $objs; do
+		if ! grep -qE "^\.(B|BR|BI) \"?$o( |\"|\$)" "$man"; then
+			echo "hvctl.8 does not document '$o'"
+			bad=1
+		fi
+		if ! grep -qE "objects=\"[^\"]*\b$o\b" "$comp"; then
+			echo "the completion does not offer '$o'"
+			bad=1
+		fi
+	done
+	echo "objects: $objs"
+	((bad == 0))
+}
+step install/man_completion "$OUT/man-completion.log" man_and_completion || true
 
 install_signed() {
 	local ko=$DEST/lib/modules/$KVER/updates/greenvisor/greenvisor.ko signer
@@ -233,8 +256,8 @@ have_ko=0
 if [[ -f $MDIR/updates/dkms/greenvisor.ko ]]; then
 	have_ko=1
 	step dkms/version "$OUT/dkms-version.log" dkms_version || true
-	if ((PRIVATE)); then
-		gv_result SKIP dkms/signed "private trees: DKMS signs only system-wide (its key is /var/lib/dkms/mok.key)"
+	if ((PRIVATE)) && [[ -z $(modinfo -F signer "$MDIR/updates/dkms/greenvisor.ko") ]]; then
+		gv_result SKIP dkms/signed "not signed: as non-root DKMS cannot read or make its key /var/lib/dkms/mok.key"
 	else
 		step dkms/signed "$OUT/dkms-signed.log" dkms_signed || true
 	fi

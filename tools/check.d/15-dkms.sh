@@ -198,25 +198,45 @@ dkms_build() {
 }
 # Every module the build produced is one dkms.conf lists. DKMS cleans its
 # build directory afterwards: the modules built are the "LD [M] *.ko" lines
-# of its make.log.
+# of its make.log; DKMS keeps the ones dkms.conf lists in MODULE_DIR.
+# listed_modules MAKE_LOG MODULE_DIR: prints "ok NAME" or "unlisted NAME".
+listed_modules() {
+	local m
+	awk '$1 == "LD" && $2 == "[M]" && $3 ~ /\.ko$/ { print $3 }' "$1" |
+		while read -r m; do
+			m=${m##*/}
+			m=${m%.ko}
+			if [[ -f $2/$m.ko ]]; then
+				echo "ok $m"
+			else
+				echo "unlisted $m"
+			fi
+		done
+}
 dkms_modules_listed() {
-	local log=$TREE/$VER/$KVER/x86_64/log/make.log m missing=0
+	local log=$TREE/$VER/$KVER/x86_64/log/make.log out
 	[[ -f $log ]] || { echo "no $log"; return 1; }
 	cp "$log" "$OUT/dkms-make.log"
-	while read -r m; do
-		m=${m##*/}
-		m=${m%.ko}
-		if [[ -f $TREE/$VER/$KVER/x86_64/module/$m.ko ]]; then
-			echo "ok: $m"
-			MODS+=("$m")
-		else
-			echo "built but not in dkms.conf: $m"
-			missing=1
-		fi
-	done < <(awk '$1 == "LD" && $2 == "[M]" && $3 ~ /\.ko$/ { print $3 }' "$log")
-	((${#MODS[@]})) || echo "no module built (no LD [M] *.ko line in $log)"
-	((${#MODS[@]})) && ((missing == 0))
+	out=$(listed_modules "$log" "$TREE/$VER/$KVER/x86_64/module")
+	echo "$out"
+	mapfile -t MODS < <(sed -n 's/^ok //p' <<<"$out")
+	((${#MODS[@]})) || { echo "no module built (no LD [M] *.ko line in $log)"; return 1; }
+	! grep -q '^unlisted ' <<<"$out" || { echo "built but not in dkms.conf's GV_MODULES"; return 1; }
 }
+# ... and it can fail: a hypapp the build made but dkms.conf omits.
+modules_listed_selftest() {
+	local t out
+	t=$(mktemp -d)
+	mkdir -p "$t/module"
+	printf '  LD [M]  /x/build/greenvisor.ko\n  LD [M]  /x/build/hypapps/greenvisor-hello.ko\n' >"$t/make.log"
+	touch "$t/module/greenvisor.ko"
+	out=$(listed_modules "$t/make.log" "$t/module")
+	rm -rf "$t"
+	echo "$out"
+	grep -qx 'ok greenvisor' <<<"$out" && grep -qx 'unlisted greenvisor-hello' <<<"$out"
+}
+step dkms/modules_listed_selftest "$OUT/dkms-modules-selftest.log" modules_listed_selftest || true
+
 dkms_install() {
 	"${DKMS[@]}" install "$NAME/$VER" -k "$KVER" || return 1
 	((PRIVATE)) && { depmod -b "$R" -a "$KVER" || return 1; }

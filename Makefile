@@ -40,7 +40,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
 # What a kernel build of greenvisor needs (DKMS, in-tree): Kbuild reads
 # nothing else.
 KBUILD_SOURCES := Kbuild Kconfig Makefile dkms.conf README.md \
-	module hvcore ept vtd hypapps uapi
+	module hvcore ept vtd hypapps uapi include
 # Optional: sign the installed modules (docs/signing.md), e.g.
 #   make install SIGN_KEY=/var/lib/dkms/mok.key SIGN_CERT=/var/lib/dkms/mok.pub
 SIGN_KEY ?=

@@ -27,7 +27,7 @@ params() {
 		# Join continuation lines so that a call split over lines matches.
 		tr '\n' ' ' <"$f" |
 			grep -oE '\bmodule_param(_named|_array|_string|_cb)?(_unsafe)?[[:space:]]*\([[:space:]]*[A-Za-z_][A-Za-z0-9_]*' |
-			sed -E 's/.*\([[:space:]]*//' | sed "s|^|${f#"$root"/} |"
+			sed -E 's/.*\([[:space:]]*//' | sed "s|^|${f#"$root"/} |" || true
 	done
 }
 

@@ -113,6 +113,8 @@ params_selftest() {
 	local t out rc=0
 	t=$(mktemp -d)
 	mkdir -p "$t/module" "$t/packaging"
+	# A file without parameters first: it must not end the scan.
+	printf 'static int x;\n' >"$t/module/a.c"
 	printf 'static int foo;\nmodule_param(foo, int, 0444);\nstatic bool bar;\nmodule_param_named(bar, bar,\n\t\t   bool, 0444);\nMODULE_PARM_DESC(bar, "b");\n' >"$t/module/p.c"
 	# shellcheck disable=SC2016
 	printf 'Parameters: `bar`\n' >"$t/README.md"

@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include "gv_compat.h"
 #include "gv_core.h"
 #include "../include/greenvisor/greenvisor.h"
 
@@ -124,7 +125,7 @@ int gv_green_return(u64 pa, u64 size)
  * asks for a size, the module allocates, pins and lends the pages): one
  * set of physically contiguous blocks per request, with an id.
  */
-#define GV_SET_MAX_ORDER	(MAX_ORDER - 1)
+#define GV_SET_MAX_ORDER	GV_MAX_PAGE_ORDER
 
 struct gv_lend_set {
 	struct list_head node;

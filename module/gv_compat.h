@@ -9,6 +9,7 @@
 #define GV_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/mmzone.h>
 #include <net/genetlink.h>
 
 /*
@@ -24,5 +25,18 @@ static inline struct nlattr **gv_dumpit_attrs(const struct genl_dumpit_info *inf
 	return info->attrs;
 #endif
 }
+
+/*
+ * The largest order the page allocator hands out: MAX_ORDER - 1 up to 6.3;
+ * 6.4 made MAX_ORDER inclusive ("mm, treewide: redefine MAX_ORDER
+ * sensibly") and 6.8 renamed it MAX_PAGE_ORDER.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define GV_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define GV_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define GV_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
 
 #endif /* GV_COMPAT_H */

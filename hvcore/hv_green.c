@@ -52,14 +52,10 @@ static void scrub_page(void *arg, u64 pa)
 static void flush_green(void *arg)
 {
 	struct gv_cpu *c = arg;
-	struct gv_hv *hv = c->hv;
-	u64 gen;
 
-	gen = __atomic_add_fetch(&hv->ept_gen, 1, __ATOMIC_SEQ_CST);
-	gv_spin_unlock(&hv->ept_lock);
-	gv_ept_flush_if_stale(c);
-	gv_ept_sync_others(c, gen);
-	gv_spin_lock(&hv->ept_lock);
+	gv_spin_unlock(&c->hv->ept_lock);
+	gv_ept_shootdown(c);
+	gv_spin_lock(&c->hv->ept_lock);
 }
 
 static long mem_op(struct gv_cpu *c, struct gv_regs *regs, u32 dir)
@@ -74,7 +70,7 @@ static long mem_op(struct gv_cpu *c, struct gv_regs *regs, u32 dir)
 		.scrub = scrub_page,
 		.arg = c,
 	};
-	u64 before = hv->green_pages, done = 0;
+	u64 before = gv_green_pages(hv), done = 0;
 	long ret;
 
 	if (!hv->green_eptp)
@@ -82,14 +78,13 @@ static long mem_op(struct gv_cpu *c, struct gv_regs *regs, u32 dir)
 	gv_ept_update_begin(c);
 	gv_spin_lock(&hv->ept_lock);
 	ret = gv_mem_op_run(&x, dir, regs->rdi, regs->rsi, GV_MEM_BUDGET, &done);
-	hv->green_pages = x.green->stats.leaves[1];
 	gv_spin_unlock(&hv->ept_lock);
 	/* A lend removed the pages from the rich view: shootdown. */
 	gv_ept_update_end(c);
-	if (hv->green_pages != before || ret < 0)
+	if (gv_green_pages(hv) != before || ret < 0)
 		gv_log("cpu%u: %s %llx+%llx: %ld, %llu bytes done, %llu pages lent",
 		       c->cpu, dir == GV_MEM_LEND ? "lend" : "return",
-		       regs->rdi, regs->rsi, ret, done, hv->green_pages);
+		       regs->rdi, regs->rsi, ret, done, gv_green_pages(hv));
 	regs->rsi = done;
 	return ret;
 }
@@ -114,7 +109,7 @@ long gv_hc_green_stats(struct gv_cpu *c, struct gv_regs *regs)
 
 	gv_spin_lock(&hv->ept_lock);
 	gv_ept_get_stats(&hv->green, &st);
-	regs->rdi = hv->green_pages;
+	regs->rdi = gv_green_pages(hv);
 	regs->rsi = st.tables;
 	regs->rdx = hv->mem_op.dir;
 	regs->r10 = hv->mem_op.start;

@@ -190,7 +190,6 @@ struct gv_hv {
 	u64 canary_pa;		/* pool page for protection self-tests */
 	struct gv_ept_view green;	/* the green partition's view */
 	u64 green_eptp;
-	u64 green_pages;	/* pages lent to the green partition */
 	struct gv_mem_op mem_op;	/* lend/return in progress (continuation) */
 	struct gv_ram_map ram;	/* what the rich OS may lend: System RAM */
 	struct gv_ram_map guard;	/* pool and root text: never remapped */
@@ -206,5 +205,11 @@ struct gv_hv {
 	u32 quiesce_owner;	/* the CPU that runs the quiesced change */
 	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
 };
+
+/* Pages lent to the green partition: its view's 4 KiB leaves. */
+static __always_inline u64 gv_green_pages(const struct gv_hv *hv)
+{
+	return READ_ONCE(hv->green.stats.leaves[1]);
+}
 
 #endif /* GV_HV_PERCPU_H */

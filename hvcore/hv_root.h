@@ -59,7 +59,7 @@ void gv_prepare_entry(void);
 void gv_restore_nmi_blocking(u32 info_or_qual);
 void gv_handle_nmi_exit(struct gv_cpu *c);
 void gv_handle_nmi_window(struct gv_cpu *c);
-void gv_ept_sync_others(struct gv_cpu *c, u64 gen);
+void gv_ept_shootdown(struct gv_cpu *c);
 u32 gv_ept_sync_all(struct gv_cpu *c);
 void gv_ept_update_begin(struct gv_cpu *c);
 void gv_ept_update_end(struct gv_cpu *c);

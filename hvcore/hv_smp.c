@@ -263,9 +263,15 @@ static bool is_parked(const struct gv_cpu *t, u64 gen)
 	return __atomic_load_n(&t->parked_gen, __ATOMIC_ACQUIRE) == gen;
 }
 
-/* Wait until every other CPU in VMX operation has flushed generation @gen. */
-void gv_ept_sync_others(struct gv_cpu *c, u64 gen)
+/*
+ * The shootdown itself: a new generation, flushed here and waited for on
+ * every other CPU in VMX operation. Call without ept_lock held.
+ */
+void gv_ept_shootdown(struct gv_cpu *c)
 {
+	u64 gen = __atomic_add_fetch(&c->hv->ept_gen, 1, __ATOMIC_SEQ_CST);
+
+	gv_ept_flush_if_stale(c);
 	wait_for_others(c, has_flushed, gen);
 }
 
@@ -288,16 +294,13 @@ void gv_ept_update_end(struct gv_cpu *c)
 {
 	struct gv_hv *hv = c->hv;
 	bool needed;
-	u64 gen;
 
 	gv_spin_lock(&hv->ept_lock);
 	needed = gv_ept_flush_needed(&hv->rich) ||
 		 gv_ept_flush_needed(&hv->green);
 	gv_spin_unlock(&hv->ept_lock);
 	if (needed) {
-		gen = __atomic_add_fetch(&hv->ept_gen, 1, __ATOMIC_SEQ_CST);
-		gv_ept_flush_if_stale(c);
-		gv_ept_sync_others(c, gen);
+		gv_ept_shootdown(c);
 		/* Unlinked tables are unreachable from every CPU now. */
 		gv_spin_lock(&hv->ept_lock);
 		gv_ept_flush_done(&hv->rich);
@@ -354,12 +357,9 @@ static u32 count_other_active(struct gv_cpu *c)
 u32 gv_ept_sync_all(struct gv_cpu *c)
 {
 	u32 others;
-	u64 gen;
 
 	gv_ept_update_begin(c);
-	gen = __atomic_add_fetch(&c->hv->ept_gen, 1, __ATOMIC_SEQ_CST);
-	gv_ept_flush_if_stale(c);
-	gv_ept_sync_others(c, gen);
+	gv_ept_shootdown(c);
 	others = count_other_active(c);
 	gv_spin_unlock(&c->hv->ept_update_lock);
 	return others;

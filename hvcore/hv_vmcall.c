@@ -81,7 +81,7 @@ static long hc_log_read(struct gv_cpu *c, struct gv_regs *regs)
  */
 static long hc_devirt(struct gv_cpu *c, struct gv_regs *regs)
 {
-	if (READ_ONCE(c->hv->green_pages))
+	if (gv_green_pages(c->hv))
 		return -GV_EBUSY;
 	gv_prepare_devirt(c);
 	__atomic_store_n(&c->active, 0, __ATOMIC_SEQ_CST);

@@ -39,24 +39,6 @@ int gv_hc_ept_query_gpa(u64 gpa, u64 *hpa, u64 *size, u32 *perm, u32 *mt);
 
 long gv_hc_mem_step(u32 nr, u64 pa, u64 size, u64 *done);
 
-/* GV_HC_GREEN_STATS results. */
-struct gv_green_stats_out {
-	u64 pages, tables;
-	u64 op_dir, op_start, op_next, op_end;
-};
-
-int gv_hc_green_stats_read(struct gv_green_stats_out *st);
-
-/* GV_HC_SMP_STATS results for one CPU. */
-struct gv_smp_stats_out {
-	u64 nmi_ipis_sent, nmi_ipis_seen, nmis_injected;
-	u64 flushes, gen_seen, gen;
-};
-
-int gv_hc_smp_stats_read(unsigned int cpu, struct gv_smp_stats_out *st);
-long gv_hc_ept_sync_call(void);
-int gv_hc_quiesce_ping_call(u32 *parked, u32 *others);
-
 /*
  * green.c: memory lent to the green partition. Every lent range is
  * recorded, so that unload and reboot return (scrub) all of it.

@@ -39,8 +39,18 @@ enum gv_hc_verdict {
  *
  * In this order: not ours or no rights -> #UD; unknown or not permitted
  * for the partition -> -EINVAL; CPL0-only from CPL 1-3 -> #GP(0).
+ * Inline: it runs on every VMCALL exit.
  */
-enum gv_hc_verdict gv_hc_permit(bool ours, u32 rights, u32 partition,
-				u32 cpl, const u32 *flags);
+static __always_inline enum gv_hc_verdict
+gv_hc_permit(bool ours, u32 rights, u32 partition, u32 cpl, const u32 *flags)
+{
+	if (!ours || partition >= GV_PART_NR || !(rights & BIT(partition)))
+		return GV_HC_RAISE_UD;
+	if (!flags || !(*flags & BIT(partition)))
+		return GV_HC_FAIL_EINVAL;
+	if (cpl && !(*flags & GV_HC_FROM_USER))
+		return GV_HC_RAISE_GP;
+	return GV_HC_RUN;
+}
 
 #endif /* GV_HV_HC_PERM_H */

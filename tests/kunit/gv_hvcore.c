@@ -7,7 +7,6 @@
 #include "../../hvcore/hv_vmx_ctl.c"
 #include "../../hvcore/hv_cpuid.c"
 #include "../../hvcore/hv_xcr.c"
-#include "../../hvcore/hv_hc_perm.c"
 #include "../../hvcore/hv_gwalk.c"
 #include "../../ept/ept_mtrr.c"
 #include "../../ept/ept_table.c"

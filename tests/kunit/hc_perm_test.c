@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite gv_hc_perm: hvcore/hv_hc_perm.c, the vmcall dispatcher's one
+ * KUnit suite gv_hc_perm: hvcore/hv_hc_perm.h, the vmcall dispatcher's one
  * permission check, as a matrix of signature x partition rights x caller
  * partition x CPL x table entry (DESIGN.md "Hypercalls": no rights -> #UD,
  * CPL0-only from CPL 1-3 -> #GP(0), unknown or not permitted -> -EINVAL).

@@ -14,7 +14,10 @@
 #                       ring-3 ABI, unload ("quick" mode of the suite).
 # Results: foundation/<test>, foundation/<kselftest>/<case>, and the same
 # under foundation-skylake/. Env: GV_FOUNDATION_BOOTS="full quick" (which
-# boots to run), GV_FOUNDATION_TIMEOUT (s, per boot; default 1500).
+# boots to run), GV_FOUNDATION_TIMEOUT (s, per boot; default 1500);
+# debugging: GV_FOUNDATION_TESTS="NAME..." runs only those tests of the full
+# boot (in order, repeats allowed), GV_FOUNDATION_APPEND="loglevel=7" adds
+# to its kernel command line.
 #
 # Artifacts in build/check/foundation/: build.log, payload-*/, *.cpio,
 # serial-*.log, times.txt.
@@ -97,8 +100,10 @@ rc=0
 for b in $BOOTS; do
 	case $b in
 	full)
-		boot foundation full "$KVM_WARN_ERE" \
-			--cpus 2 --model haswell || rc=1
+		boot foundation "${GV_FOUNDATION_TESTS:+tests:}${GV_FOUNDATION_TESTS:-full}" \
+			"$KVM_WARN_ERE" \
+			--cpus 2 --model haswell \
+			${GV_FOUNDATION_APPEND:+--append "$GV_FOUNDATION_APPEND"} || rc=1
 		;;
 	quick)
 		boot foundation-skylake quick "$XSTATE_WARN_ERE" \

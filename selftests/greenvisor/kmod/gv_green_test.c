@@ -212,9 +212,12 @@ static struct {
 	u64 *va;
 	int stop;		/* set by CPU 0 once the lend returned */
 	int done;
-	long reads_ok;
+	long reads_ok;		/* CPU 0 polls it: the reader is warm */
 	long after;		/* CPU 1's first read after stop */
 } spin;
+
+/* Reads before the lend: enough that CPU 1's TLB surely holds the page. */
+#define WARM_READS	1000
 
 static void spin_reader(void *unused)
 {
@@ -228,9 +231,9 @@ static void spin_reader(void *unused)
 			break;
 		}
 		if (!read_nofault(spin.va, &v))
-			spin.reads_ok++;
+			WRITE_ONCE(spin.reads_ok, spin.reads_ok + 1);
 	}
-	/* Pairs with the acquire in test_shootdown(): results are visible. */
+	/* Pairs with the acquire in shootdown_on_cpu(): results are visible. */
 	smp_store_release(&spin.done, 1);
 }
 
@@ -241,6 +244,30 @@ static long smp_stat(unsigned int cpu, unsigned int idx)
 	return gv_vmcall6(GV_HC_SMP_STATS, io) ? -1 : (long)io[idx];
 }
 
+/* Poll @cond for up to @ms milliseconds. */
+#define WAIT_MS(cond, ms) ({					\
+	unsigned int __w;					\
+	for (__w = 0; __w < (ms) && !(cond); __w++)		\
+		mdelay(1);					\
+	(cond);							\
+})
+
+/* Which part of the shootdown check failed, for the TAP comment. */
+static const char *shootdown_failure(long err, long flushes, long nmis)
+{
+	if (err)
+		return "the lend failed";
+	if (!spin.done)
+		return "the reader did not finish";
+	if (spin.after != -EFAULT)
+		return "the read after the lend did not fault (stale TLB)";
+	if (flushes <= 0)
+		return "the reader's CPU did not flush";
+	if (nmis <= 0)
+		return "the reader's CPU saw no greenvisor NMI";
+	return NULL;
+}
+
 /*
  * Runs on a kworker bound to one CPU (work_on_cpu), so that @arg, the
  * reader's CPU, is never the current one: smp_call_function_single() to
@@ -249,8 +276,9 @@ static long smp_stat(unsigned int cpu, unsigned int idx)
 static long shootdown_on_cpu(void *arg)
 {
 	unsigned int other = (unsigned long)arg;
+	long flushes, seen, err;
 	struct page *page;
-	long flushes, seen, err, wait;
+	const char *why;
 
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page) {
@@ -261,20 +289,38 @@ static long shootdown_on_cpu(void *arg)
 	flushes = smp_stat(other, 3);
 	seen = smp_stat(other, 1);
 	smp_call_function_single(other, spin_reader, NULL, 0);
-	mdelay(20);		/* CPU 1 is reading: its TLB holds the page */
+	/*
+	 * Lend only once CPU 1 is reading (its TLB holds the page): a fixed
+	 * delay is not enough when the IPI is slow to land.
+	 */
+	if (!WAIT_MS(READ_ONCE(spin.reads_ok) >= WARM_READS, 5000)) {
+		WRITE_ONCE(spin.stop, 1);
+		WAIT_MS(smp_load_acquire(&spin.done), 5000);
+		pr_info("not ok %u shootdown_reaches_spinning_cpu\n", ++test_nr);
+		pr_info("# shootdown: cpu%u made %ld reads in 5 s\n", other,
+			READ_ONCE(spin.reads_ok));
+		failures++;
+		goto out;
+	}
 	err = lend(page_to_phys(page), PAGE_SIZE);
 	WRITE_ONCE(spin.stop, 1);
 	/* Pairs with the release in spin_reader(). */
-	for (wait = 0; wait < 5000 && !smp_load_acquire(&spin.done); wait++)
-		mdelay(1);
-	result(!err && spin.done && spin.reads_ok > 0 && spin.after == -EFAULT &&
-	       smp_stat(other, 3) > flushes && smp_stat(other, 1) > seen,
-	       "shootdown_reaches_spinning_cpu", err ?: spin.after);
+	WAIT_MS(smp_load_acquire(&spin.done), 5000);
+	flushes = smp_stat(other, 3) - flushes;
+	seen = smp_stat(other, 1) - seen;
+	why = shootdown_failure(err, flushes, seen);
+	pr_info("%sok %u shootdown_reaches_spinning_cpu\n", why ? "not " : "",
+		++test_nr);
+	if (why) {
+		pr_info("# shootdown: %s (error %ld, read after %ld)\n", why,
+			err, spin.after);
+		failures++;
+	}
 	pr_info("# shootdown: %ld reads before, %ld flushes and %ld NMIs on cpu%u\n",
-		spin.reads_ok, smp_stat(other, 3) - flushes,
-		smp_stat(other, 1) - seen, other);
+		spin.reads_ok, flushes, seen, other);
 	if (!err)
 		give_back(page_to_phys(page), PAGE_SIZE);
+out:
 	if (spin.done)
 		__free_page(page);
 	return 0;

@@ -10,7 +10,8 @@
 #           /payload/bin/hvctl (optional), /payload/mode (optional).
 # Modes:    "full" (default; 2+ CPUs, haswell): everything below;
 #           "quick" (/payload/mode says quick; 1 CPU, any model):
-#           load, probe, ring-3 ABI, unload.
+#           load, probe, ring-3 ABI, unload;
+#           "tests:NAME NAME..." (debugging): those tests, in order.
 #
 # One test = one "GVT: PASS|FAIL|SKIP foundation/<name>" line, announced by
 # "GVT: PLAN foundation <n>"; the kselftests report as their own suites
@@ -675,6 +676,12 @@ skip_unless() {
 have_hvctl() { command -v hvctl >/dev/null 2>&1; }
 
 case $MODE in
+tests:*)
+	# Debugging: the named tests only, in order, repeats allowed
+	# (GV_FOUNDATION_TESTS in tools/check.d/30-bochs-foundation.sh).
+	WANT_CPUS=2
+	TESTS=${MODE#tests:}
+	;;
 quick)
 	WANT_CPUS=1
 	TESTS="pre_cpus pre_leaf_absent load_insmod load_dmesg_clean probe_present

@@ -134,8 +134,34 @@ gv_msg "$name: booting Bochs ($model, $cpus cpu(s), timeout ${timeout}s), serial
 		</dev/null >bochs.out 2>&1
 ) &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT INT TERM
+
+# The term display draws the VGA screen on a pseudo-terminal it opens itself
+# ("Bochs connected to screen /dev/pts/N" in bochs.out) and nobody reads the
+# other end: once that tty's buffers are full, Bochs blocks in write() and
+# the guest freezes for good, a few hundred guest seconds into a run
+# (cursor blinks alone fill them). Drain it: raw mode (nothing echoed back
+# to Bochs), read and discard until Bochs closes it.
+drain_screen() {
+	local pts='' i
+	for ((i = 0; i < 600; i++)); do
+		pts=$(sed -n 's|^Bochs connected to screen "\(/dev/pts/[0-9]*\)".*|\1|p' \
+			"$work/bochs.out" 2>/dev/null | head -n 1)
+		[[ -n $pts ]] && break
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	if [[ -z $pts ]]; then
+		gv_msg "$name: no screen pty in bochs.out: not drained, Bochs may block"
+		return 0
+	fi
+	stty -F "$pts" raw -echo 2>/dev/null || true
+	exec cat "$pts" >/dev/null 2>&1
+}
+drain_screen &
+drain=$!
+trap 'kill "$pid" "$drain" 2>/dev/null || true' EXIT INT TERM
 gv_watch_emulator "$pid" "$log" "$name"
+kill "$drain" 2>/dev/null || true
 trap - EXIT INT TERM
 ((keep_iso)) || rm -f "$work/boot.iso"
 

@@ -114,6 +114,7 @@ int gv_launch_this_cpu(struct gv_state *s)
 	err = check_tr_fits(p);
 	if (err)
 		return err;
+	pr_debug("CPU %u: launching\n", cpu);
 	local_irq_save(flags);
 	err = vmx_enter(s, p);
 	if (!err) {
@@ -143,6 +144,7 @@ int gv_devirt_this_cpu(struct gv_state *s)
 	unsigned long flags;
 	int err;
 
+	pr_debug("CPU %u: devirtualizing\n", cpu);
 	local_irq_save(flags);
 	err = gv_hc_devirt();
 	local_irq_restore(flags);

@@ -180,18 +180,23 @@ static int __init gv_init(void)
 
 	if (vtd_test_mode)
 		return gv_vtd_test_init();
+	/* pr_debug steps: insmod greenvisor.ko dyndbg=+p shows them. */
+	pr_debug("init: checks\n");
 	err = gv_check_platform(&gv.vmx);
 	err = err ?: gv_check_no_other_vmx_user();
 	if (err)
 		return err;
+	pr_debug("init: pool\n");
 	err = gv_pool_alloc(&gv);
 	if (err)
 		return err;
 	err = gv_pool_init(&gv);
+	pr_debug("init: host page tables and EPT\n");
 	err = err ?: gv_hostpt_build(&gv);
 	err = err ?: gv_ept_setup(&gv);
 	if (err)
 		goto free;
+	pr_debug("init: launch\n");
 	err = gv_launch_all();
 	if (err) {
 		pr_err("launch failed (%d); every CPU is back as it was\n", err);
@@ -220,12 +225,15 @@ static void __exit gv_exit(void)
 		gv_vtd_test_exit();
 		return;
 	}
+	pr_debug("exit: control plane\n");
 	gv_genl_exit();
 	unregister_pm_notifier(&gv_pm_nb);
 	unregister_reboot_notifier(&gv_reboot_nb);
 	cancel_delayed_work_sync(&gv_log_work);
+	pr_debug("exit: green memory\n");
 	gv_green_return_all();
 	gv_log_drain();
+	pr_debug("exit: devirtualize\n");
 	cpuhp_remove_state(gv.cpuhp_state);
 	if (gv_nr_virtualized())
 		pr_crit("%u CPUs still virtualized; leaking the pool\n",

@@ -165,16 +165,34 @@ static int lend_pages(struct gv_lend_ctx *x, u64 gpa, u64 n)
 	return err;
 }
 
-/* Fold the rich view back into large leaves around [gpa, end). */
-static void rich_merge_around(struct gv_lend_ctx *x, u64 gpa, u64 end)
+/* The 1 GiB-aligned span around [gpa, end), clipped to the view. */
+static void span_around(const struct gv_ept_view *v, u64 gpa, u64 end,
+			u64 *lo, u64 *len)
 {
-	u64 lo = gpa & ~(LEND_GB - 1);
 	u64 hi = (end + LEND_GB - 1) & ~(LEND_GB - 1);
-	u64 limit = 1ull << x->rich->phys_bits;
+	u64 limit = 1ull << v->phys_bits;
 
+	*lo = gpa & ~(LEND_GB - 1);
 	if (hi > limit || !hi)
 		hi = limit;
-	gv_ept_merge(x->rich, lo, hi - lo);
+	*len = hi - *lo;
+}
+
+/*
+ * After a return: the rich view's returned pages join their neighbours in
+ * large leaves again, and the green view gives back the tables left empty
+ * (freed after the shootdown, as every unlinked table is), so its size
+ * follows what is lent, not what ever was. Green leaves are never folded:
+ * returning one 4 KiB page of a large green leaf would need a split.
+ */
+static void merge_around(struct gv_lend_ctx *x, u64 gpa, u64 end)
+{
+	u64 lo, len;
+
+	span_around(x->rich, gpa, end, &lo, &len);
+	gv_ept_merge(x->rich, lo, len);
+	span_around(x->green, gpa, end, &lo, &len);
+	gv_ept_prune(x->green, lo, len);
 }
 
 static int return_pages(struct gv_lend_ctx *x, u64 gpa, u64 n)
@@ -195,7 +213,7 @@ static int return_pages(struct gv_lend_ctx *x, u64 gpa, u64 n)
 	for (i = 0; i < n; i++)
 		x->scrub(x->arg, gpa + i * LEND_PAGE);
 	err = gv_ept_set_prot(x->rich, gpa, len, GV_EPT_RWX);
-	rich_merge_around(x, gpa, gpa + len);
+	merge_around(x, gpa, gpa + len);
 	return err;
 }
 

@@ -705,9 +705,13 @@ static bool table_empty(const u64 *t)
 	return true;
 }
 
-/* Merge below the non-leaf entry *@pe, which points to a table at @level. */
+/*
+ * Merge below the non-leaf entry *@pe, which points to a table at @level:
+ * empty tables are unlinked; with @fold, so are tables of uniform leaves,
+ * replaced by one large leaf.
+ */
 static int merge_table(struct gv_ept_view *v, u64 *pe, unsigned int level,
-		       u64 base, u64 a, u64 b)
+		       u64 base, u64 a, u64 b, bool fold)
 {
 	u64 *t = table_va(v, *pe), pa = *pe & GV_EPTE_ADDR_MASK, leaf;
 	unsigned int i, first, last;
@@ -720,12 +724,12 @@ static int merge_table(struct gv_ept_view *v, u64 *pe, unsigned int level,
 		if (t[i] && !is_leaf(t[i], level))
 			n += merge_table(v, &t[i], level - 1, es,
 					 max_u64(a, es),
-					 min_u64(b, es + level_size(level)));
+					 min_u64(b, es + level_size(level)), fold);
 	}
 	if (table_empty(t)) {
 		set_entry(pe, 0);
 	} else {
-		leaf = merged_leaf(v, t, level);
+		leaf = fold ? merged_leaf(v, t, level) : 0;
 		if (!leaf)
 			return n;
 		set_entry(pe, leaf);
@@ -736,7 +740,7 @@ static int merge_table(struct gv_ept_view *v, u64 *pe, unsigned int level,
 	return n + 1;
 }
 
-int gv_ept_merge(struct gv_ept_view *v, u64 gpa, u64 size)
+static int merge_range(struct gv_ept_view *v, u64 gpa, u64 size, bool fold)
 {
 	int ret = check_range(v, gpa, size), n = 0;
 	unsigned int i, first, last;
@@ -751,9 +755,19 @@ int gv_ept_merge(struct gv_ept_view *v, u64 gpa, u64 size)
 			n += merge_table(v, &v->pml4[i], 3, es,
 					 max_u64(gpa, es),
 					 min_u64(gpa + size,
-						 es + level_size(4)));
+						 es + level_size(4)), fold);
 	}
 	return n;
+}
+
+int gv_ept_merge(struct gv_ept_view *v, u64 gpa, u64 size)
+{
+	return merge_range(v, gpa, size, true);
+}
+
+int gv_ept_prune(struct gv_ept_view *v, u64 gpa, u64 size)
+{
+	return merge_range(v, gpa, size, false);
 }
 
 /* ---- identity map and MTRR sync ----------------------------------------- */

@@ -277,6 +277,17 @@ int gv_ept_walk(const struct gv_ept_view *v, u64 gpa, u64 size,
 int gv_ept_merge(struct gv_ept_view *v, u64 gpa, u64 size);
 
 /**
+ * gv_ept_prune - unlink the tables left empty under [@gpa, @gpa + @size).
+ *
+ * As gv_ept_merge() without folding leaves: a view whose 4 KiB leaves must
+ * stay 4 KiB (the green view: removing one of them must never need a
+ * split, which could fail) gives back the tables nothing maps any more.
+ *
+ * Return: the number of tables unlinked (>= 0); -GV_EINVAL; -GV_ERANGE.
+ */
+int gv_ept_prune(struct gv_ept_view *v, u64 gpa, u64 size);
+
+/**
  * gv_ept_sync_mtrr - re-apply the MTRR memory types to the identity
  * mappings of [@gpa, @gpa + @size), e.g. after the rich OS wrote an MTRR.
  *

@@ -156,9 +156,10 @@ static void lend_one_page(struct kunit *test)
 static void return_scrubs_then_grants(struct kunit *test)
 {
 	struct lf *f = lf_new(test);
-	u64 done = 0;
+	u64 done = 0, green_tables = f->green.stats.tables;
 
 	KUNIT_ASSERT_EQ(test, run_all(f, GV_MEM_LEND, PAGE_A, 2 * PG, &done), 0);
+	KUNIT_EXPECT_GT(test, f->green.stats.tables, green_tables);
 	gv_ept_flush_done(&f->rich);
 	KUNIT_EXPECT_EQ(test, run_all(f, GV_MEM_RETURN, PAGE_A, 2 * PG, &done), 0);
 	KUNIT_EXPECT_EQ(test, done, 2 * PG);
@@ -172,6 +173,9 @@ static void return_scrubs_then_grants(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->green.stats.leaves[1], 0ull);
 	KUNIT_EXPECT_EQ(test, gv_ept_audit(&f->rich, NULL), 0);
 	KUNIT_EXPECT_EQ(test, gv_ept_audit(&f->green, NULL), 0);
+	/* The green tables the lend needed are unlinked, freed after the flush. */
+	gv_ept_flush_done(&f->green);
+	KUNIT_EXPECT_EQ(test, f->green.stats.tables, green_tables);
 	lf_done(f);
 }
 

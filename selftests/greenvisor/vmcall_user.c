@@ -8,7 +8,11 @@
  *  - a CPL0-only call from ring 3 raises #GP(0) (SIGSEGV) and has no
  *    effect: the CPU stays virtualized and keeps answering;
  *  - a VMCALL without the greenvisor signature in RAX[63:32] raises #UD
- *    (SIGILL), as it would on bare metal.
+ *    (SIGILL), as it would on bare metal;
+ *  - 10,000 calls with random numbers and arguments (GV_FUZZ_SEED=N
+ *    replays a run) get exactly those answers, and every CPU still
+ *    answers afterwards (the suite compares hvctl's view of the state
+ *    before and after).
  *
  * Skips when no CPU reports the greenvisor leaf (module not loaded),
  * unless GV_REQUIRE_HV=1 is set.
@@ -285,6 +289,120 @@ TEST_F(vmcall_user, foreign_signature_ud)
 			ASSERT_TRUE(gv_leaf_present());
 			CHECK_VERSION(cpu);
 		}
+	}
+}
+
+/*
+ * Ring-3 fuzzing: random call numbers and arguments, spread over CPUs;
+ * GV_FUZZ_CALLS=N makes N calls instead (at least one per CPU).
+ */
+#define FUZZ_CALLS	10000
+
+static uint64_t fuzz_state;
+
+static uint64_t fuzz_rnd(void)
+{
+	fuzz_state ^= fuzz_state >> 12;
+	fuzz_state ^= fuzz_state << 25;
+	fuzz_state ^= fuzz_state >> 27;
+	return fuzz_state * 0x2545f4914f6cdd1dull;
+}
+
+/* RAX of a random call: 1 in 8 foreign, else a core or any number. */
+static uint64_t fuzz_rax(void)
+{
+	uint32_t sig = GV_HC_SIGNATURE, nr = (uint32_t)fuzz_rnd();
+
+	switch (fuzz_rnd() % 8) {
+	case 0:
+		sig = (uint32_t)fuzz_rnd();
+		if (sig == GV_HC_SIGNATURE)
+			sig ^= 1;
+		break;
+	case 1:
+		break;
+	case 2:
+	case 3:
+		nr = GV_HC_NR_CORE + nr % 0x1000;
+		break;
+	default:
+		nr %= GV_HC_NR_CORE;
+		break;
+	}
+	return (uint64_t)sig << 32 | nr;
+}
+
+static bool status_documented(int64_t st)
+{
+	static const int64_t ok[] = {
+		0, GV_HC_RETRY, -GV_EPERM, -GV_ENOENT, -GV_EFAULT, -GV_EBUSY,
+		-GV_EINVAL, -GV_ENOSPC, -GV_ERANGE, -GV_ENOSYS,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++)
+		if (st == ok[i])
+			return true;
+	return false;
+}
+
+/*
+ * What ring 3 must see (uapi/linux/greenvisor.h): a foreign signature is
+ * #UD; GV_HC_VERSION answers; every other core call is CPL0-only, #GP(0);
+ * anything else is refused or, for a hypapp's user-mode call, answered
+ * with a documented status. Returns 0 when @r and @sig are what it must be.
+ */
+static int fuzz_verdict(uint64_t rax, int sig, const struct gv_vmcall_regs *r)
+{
+	uint32_t nr = (uint32_t)rax;
+
+	if ((rax >> 32) != GV_HC_SIGNATURE)
+		return sig == SIGILL && fault_trapno == TRAP_UD ? 0 : -1;
+	if (nr == GV_HC_VERSION)
+		return !sig && !r->rax && r->rdi == GV_ABI_VERSION ? 0 : -1;
+	if (nr < GV_HC_NR_CORE)
+		return sig == SIGSEGV && fault_trapno == TRAP_GP && !fault_err ? 0 : -1;
+	if (sig)
+		return sig == SIGSEGV && fault_trapno == TRAP_GP ? 0 : -1;
+	return status_documented((int64_t)r->rax) ? 0 : -1;
+}
+
+TEST_F(vmcall_user, fuzz_random_calls)
+{
+	const char *env = getenv("GV_FUZZ_SEED");
+	const char *calls_env = getenv("GV_FUZZ_CALLS");
+	struct gv_vmcall_regs r;
+	uint64_t rax, seed;
+	int i, sig, cpu, calls, bad = 0;
+
+	GV_SETUP_CPUS(self->cpus, self->ncpus);
+	seed = env ? strtoull(env, NULL, 0) : (gv_rdtsc() | 1);
+	fuzz_state = seed;
+	calls = calls_env ? atoi(calls_env) : FUZZ_CALLS;
+	if (calls < self->ncpus)
+		calls = self->ncpus;
+	TH_LOG("%d calls, seed %llu (GV_FUZZ_SEED replays it)", calls,
+	       (unsigned long long)seed);
+	for (i = 0; i < calls; i++) {
+		cpu = self->cpus[i % self->ncpus];
+		if (i < self->ncpus || !(i % 500))
+			GV_PIN(cpu);
+		rax = fuzz_rax();
+		r = (struct gv_vmcall_regs){
+			.rax = rax, .rdi = fuzz_rnd(), .rsi = fuzz_rnd(),
+			.rdx = fuzz_rnd(), .r10 = fuzz_rnd(), .r8 = fuzz_rnd(),
+			.r9 = fuzz_rnd(),
+		};
+		sig = try_vmcall(&r);
+		if (fuzz_verdict(rax, sig, &r) && bad++ < 5)
+			TH_LOG("RAX=%#llx: signal %d (trap %ld, error %ld), status %lld",
+			       (unsigned long long)rax, sig, fault_trapno,
+			       fault_err, (long long)r.rax);
+	}
+	EXPECT_EQ(0, bad);
+	for (i = 0; i < self->ncpus; i++) {
+		GV_PIN(self->cpus[i]);
+		CHECK_VERSION(self->cpus[i]);
 	}
 }
 

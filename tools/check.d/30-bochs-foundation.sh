@@ -17,7 +17,8 @@
 # boots to run), GV_FOUNDATION_TIMEOUT (s, per boot; default 1500);
 # debugging: GV_FOUNDATION_TESTS="NAME..." runs only those tests of the full
 # boot (in order, repeats allowed), GV_FOUNDATION_APPEND="loglevel=7" adds
-# to its kernel command line.
+# to its kernel command line, GV_FOUNDATION_LOAD_ARGS="dyndbg=+p" to every
+# insmod of greenvisor.
 #
 # Artifacts in build/check/foundation/: build.log, payload-*/, *.cpio,
 # serial-*.log, times.txt.
@@ -67,12 +68,17 @@ payload() {
 	# hvctl: hvctl-static when up to date, else hvctl and its libraries.
 	items=("run:$GV_RIG/suites/foundation.sh" module hvctl
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_protect_test.ko"
-	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko")
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko"
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_fuzz_test.ko")
 	for b in cpuid_leaf vmcall_user workload gv_probe kvm_hold gv_bench; do
 		items+=("bin:$SELF/$b")
 	done
 	gv_mkpayload "$dir" "${items[@]}"
 	printf '%s\n' "$mode" >"$dir/mode"
+	rm -f "$dir/load-args"
+	if [ -n "${GV_FOUNDATION_LOAD_ARGS:-}" ]; then
+		printf '%s\n' "$GV_FOUNDATION_LOAD_ARGS" >"$dir/load-args"
+	fi
 }
 
 # boot SUITE MODE OKRE RUN-BOCHS-ARGS...

@@ -54,11 +54,12 @@ static unsigned int failures;
 
 static void result(bool ok, const char *name, long detail)
 {
-	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
+	/* The diagnostic first: tap2gvt makes it the FAIL line's reason. */
 	if (!ok) {
 		pr_info("# %s: got %ld\n", name, detail);
 		failures++;
 	}
+	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
 }
 
 /* One raw lend/return step; *done gets result1. */
@@ -295,10 +296,11 @@ static long shootdown_on_cpu(void *arg)
 	 */
 	if (!WAIT_MS(READ_ONCE(spin.reads_ok) >= WARM_READS, 5000)) {
 		WRITE_ONCE(spin.stop, 1);
+		/* Pairs with the release in spin_reader(). */
 		WAIT_MS(smp_load_acquire(&spin.done), 5000);
-		pr_info("not ok %u shootdown_reaches_spinning_cpu\n", ++test_nr);
 		pr_info("# shootdown: cpu%u made %ld reads in 5 s\n", other,
 			READ_ONCE(spin.reads_ok));
+		pr_info("not ok %u shootdown_reaches_spinning_cpu\n", ++test_nr);
 		failures++;
 		goto out;
 	}
@@ -309,15 +311,15 @@ static long shootdown_on_cpu(void *arg)
 	flushes = smp_stat(other, 3) - flushes;
 	seen = smp_stat(other, 1) - seen;
 	why = shootdown_failure(err, flushes, seen);
-	pr_info("%sok %u shootdown_reaches_spinning_cpu\n", why ? "not " : "",
-		++test_nr);
+	pr_info("# shootdown: %ld reads before, %ld flushes and %ld NMIs on cpu%u\n",
+		spin.reads_ok, flushes, seen, other);
 	if (why) {
 		pr_info("# shootdown: %s (error %ld, read after %ld)\n", why,
 			err, spin.after);
 		failures++;
 	}
-	pr_info("# shootdown: %ld reads before, %ld flushes and %ld NMIs on cpu%u\n",
-		spin.reads_ok, flushes, seen, other);
+	pr_info("%sok %u shootdown_reaches_spinning_cpu\n", why ? "not " : "",
+		++test_nr);
 	if (!err)
 		give_back(page_to_phys(page), PAGE_SIZE);
 out:

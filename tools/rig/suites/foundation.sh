@@ -46,7 +46,33 @@ KVM_WARN_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kvm/vmx/vmx\.c:[0-9]+ 
 BAD_RE='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|soft lockup|hard LOCKUP|self-detected stall|unchecked MSR access|double fault'
 
 log() { echo "# $*"; }
-step() { echo "GVT-STEP: $(cut -d' ' -f1 /proc/uptime) $*"; }
+step() {
+	echo "$*" >/tmp/gvt-step
+	echo "GVT-STEP: $(cut -d' ' -f1 /proc/uptime) $*"
+}
+
+# Heartbeat, for hangs: every 20 guest seconds a GVT-ALIVE line; a step
+# that takes over 120 s gets one GVT-STUCK report (CPUs, module, the last
+# kernel lines, blocked tasks). A hang with heartbeats is a blocked task; a
+# hang without them means no CPU runs Linux any more.
+heartbeat() {
+	_beats=0
+	_last=
+	while sleep 20; do
+		_now=$(cat /tmp/gvt-step 2>/dev/null || :)
+		echo "GVT-ALIVE: $(cut -d' ' -f1 /proc/uptime) $_now"
+		if [ "$_now" != "$_last" ]; then
+			_last=$_now
+			_beats=0
+			continue
+		fi
+		_beats=$((_beats + 1))
+		[ "$_beats" = 6 ] || continue
+		echo w >/proc/sysrq-trigger 2>/dev/null || :
+		dmesg | tail -n 12 | sed 's/^/GVT-STUCK-DMESG: /'
+		echo "GVT-STUCK: $_now for 120 s; online CPUs $(cat /sys/devices/system/cpu/online); loaded: $(grep -c "^$MOD " /proc/modules || :)"
+	done
+}
 
 # ---------------------------------------------------------------------------
 # Helpers. They return non-zero and set REASON on failure.
@@ -88,8 +114,14 @@ probe_n() {
 
 loaded() { grep -q "^$MOD " /proc/modules; }
 
+# /payload/load-args (debugging, GV_FOUNDATION_LOAD_ARGS on the host side):
+# extra insmod arguments, e.g. dyndbg=+p.
+LOAD_ARGS=
+[ -f $P/load-args ] && LOAD_ARGS=$(cat $P/load-args)
+
 load() {
-	if _msg=$(insmod $KO 2>&1); then
+	# shellcheck disable=SC2086 # word splitting wanted
+	if _msg=$(insmod $KO $LOAD_ARGS 2>&1); then
 		return 0
 	fi
 	REASON="insmod: $_msg"
@@ -179,7 +211,7 @@ t_pre_vmx_cpuinfo() {
 # case of cpuid_leaf and vmcall_user must report "not ok".
 t_pre_selftests_fail() {
 	for _k in cpuid_leaf vmcall_user; do
-		if "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
+		if GV_FUZZ_CALLS=2 "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
 			REASON="$_k passed without greenvisor"
 			return 1
 		fi
@@ -215,7 +247,40 @@ ksft() {
 }
 
 t_ksft_cpuid_leaf() { ksft cpuid_leaf; }
-t_ksft_vmcall_user() { ksft vmcall_user; }
+# vmcall_user includes 10,000 random ring-3 calls: what the control plane
+# reports (views, lent memory, CPUs) must be the same afterwards.
+t_ksft_vmcall_user() {
+	_before=$(hv_state) || return 1
+	ksft vmcall_user || return 1
+	_after=$(hv_state) || return 1
+	[ "$_before" = "$_after" ] && return 0
+	REASON="state changed by the ring-3 calls: $_before -> $_after"
+	return 1
+}
+
+# hv_state: the state vmcalls must not change, as hvctl reports it
+# (greenvisor's own view; exit counters excluded, they count the calls).
+hv_state() {
+	if have_hvctl; then
+		echo "ept: $(hvctl -j ept show) mem: $(hvctl -j mem show)"
+	else
+		echo "no hvctl"
+	fi
+}
+
+# vmcall_fuzz_kernel: 10,000 random ring-0 vmcalls over every CPU
+# (selftests/greenvisor/kmod/gv_fuzz_test.c): documented answers only,
+# views, canary, lent memory and every CPU unchanged.
+t_vmcall_fuzz_kernel() {
+	need_loaded || return 1
+	_before=$(hv_state) || return 1
+	kmod_tap gv_fuzz_test || return 1
+	kmod_suite gv_fuzz_test fuzz 8 || return 1
+	_after=$(hv_state) || return 1
+	[ "$_before" = "$_after" ] && return 0
+	REASON="hvctl state changed: $_before -> $_after"
+	return 1
+}
 t_ksft_workload() { ksft workload; }
 
 t_shell_loop() {
@@ -439,6 +504,7 @@ t_load_unload_cycles() {
 	mark cycles
 	_c=1
 	while [ $_c -le $CYCLES ]; do
+		echo "GVT-CYCLE $_c" >/dev/kmsg
 		load || { REASON="cycle $_c: $REASON"; return 1; }
 		probe_n "$NCPUS" present >/dev/null ||
 			{ REASON="cycle $_c loaded: $REASON"; return 1; }
@@ -462,7 +528,7 @@ t_hotplug_loaded() {
 		REASON="a probe still runs on offline cpu1"
 		return 1
 	fi
-	if ! vmcall_user >/tmp/hotplug.tap 2>&1; then
+	if ! GV_FUZZ_CALLS=200 vmcall_user >/tmp/hotplug.tap 2>&1; then
 		grep -E '^not ok|^# .*(Expected|FAIL)' /tmp/hotplug.tap | head -n 5 | sed 's/^/# /'
 		REASON="vmcall_user failed with cpu1 offline"
 		return 1
@@ -694,7 +760,8 @@ quick)
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid hvctl_mem
-	       protect_module protect_mtrr green_module green_unload_scrubs
+	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
+	       green_unload_scrubs
 	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
@@ -710,6 +777,8 @@ gvt_plan $SUITE $#
 log "mode $MODE, $NCPUS CPU(s), $(uname -r), cmdline: $(cat /proc/cmdline)"
 [ -f $KO ] || log "WARNING: $KO missing: every load step will fail"
 mark start
+heartbeat &
+HEARTBEAT_PID=$!
 SHELL_REF=$(shell_work)
 KVM_PID=
 
@@ -724,6 +793,7 @@ for name in $TESTS; do
 	esac
 done
 step end
+kill "$HEARTBEAT_PID" 2>/dev/null || :
 reset_state
 if [ "$MODE" = quick ]; then
 	# End loaded: the host side checks that the reboot notifier

@@ -208,9 +208,9 @@ t_pre_vmx_cpuinfo() {
 }
 
 # The kselftests can fail: without greenvisor (and GV_REQUIRE_HV=1) every
-# case of cpuid_leaf and vmcall_user must report "not ok".
+# case of cpuid_leaf, vmcall_user and genl_perm must report "not ok".
 t_pre_selftests_fail() {
-	for _k in cpuid_leaf vmcall_user; do
+	for _k in cpuid_leaf vmcall_user genl_perm; do
 		if GV_FUZZ_CALLS=2 "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
 			REASON="$_k passed without greenvisor"
 			return 1
@@ -282,6 +282,8 @@ t_vmcall_fuzz_kernel() {
 	return 1
 }
 t_ksft_workload() { ksft workload; }
+# genl_perm: every netlink operation refused with EPERM for uid 65534.
+t_ksft_genl_perm() { ksft genl_perm; }
 
 t_shell_loop() {
 	need_loaded || return 1
@@ -760,6 +762,7 @@ quick)
 	       load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid hvctl_mem
+	       ksft_genl_perm
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs
 	       suspend_refused nmi_backtrace

@@ -238,6 +238,32 @@ GV_RANGE_API(dma_unprotect, unprotect);
 GV_RANGE_API(green_mem_add, green_add);
 GV_RANGE_API(green_mem_remove, green_remove);
 
+/*
+ * @pdev and the bridges above it, top down, for DMAR scope matching (at
+ * most GV_DMAR_MAX_PATH hops: the lowest ones when deeper).
+ */
+static void pci_path_of(struct pci_dev *pdev, struct gv_pci_path *p)
+{
+	struct pci_dev *chain[GV_DMAR_MAX_PATH], *d;
+	u32 n = 0, i;
+
+	for (d = pdev; d && n < GV_DMAR_MAX_PATH; d = pci_upstream_bridge(d))
+		chain[n++] = d;
+	p->len = n;
+	for (i = 0; i < n; i++) {
+		p->hop[i].bus = chain[n - 1 - i]->bus->number;
+		p->hop[i].devfn = chain[n - 1 - i]->devfn;
+	}
+}
+
+static int drhd_of(struct pci_dev *pdev)
+{
+	struct gv_pci_path p;
+
+	pci_path_of(pdev, &p);
+	return gv_dmar_find_drhd_path(dmar, pci_domain_nr(pdev->bus), &p);
+}
+
 /* The unit of an existing PCI device, or -ENODEV. */
 static int dev_unit(u16 segment, u8 bus, u8 devfn)
 {
@@ -247,8 +273,8 @@ static int dev_unit(u16 segment, u8 bus, u8 devfn)
 	pdev = pci_get_domain_bus_and_slot(segment, bus, devfn);
 	if (!pdev)
 		return -ENODEV;
+	d = drhd_of(pdev);
 	pci_dev_put(pdev);
-	d = gv_dmar_find_drhd(dmar, segment, bus, devfn);
 	if (d < 0 || d >= GV_DMAR_MAX_DRHD || unit_of_drhd[d] < 0)
 		return -ENODEV;
 	return unit_of_drhd[d];
@@ -460,8 +486,7 @@ static int attach_devices(struct gv_vtd *v, unsigned int *nr)
 
 	*nr = 0;
 	for_each_pci_dev(pdev) {
-		d = gv_dmar_find_drhd(dmar, pci_domain_nr(pdev->bus),
-				      pdev->bus->number, pdev->devfn);
+		d = drhd_of(pdev);
 		if (d < 0 || unit_of_drhd[d] < 0)
 			continue;
 		err = attach_dev(v, unit_of_drhd[d], pdev);

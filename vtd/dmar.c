@@ -412,31 +412,63 @@ bool gv_dmar_scope_is_dev(const struct gv_dmar_scope *s, u8 bus, u8 devfn)
 	       s->path[0].dev == devfn >> 3 && s->path[0].fn == (devfn & 7);
 }
 
-static bool scopes_have_dev(const struct gv_dmar_scope *sc, u32 n, u8 bus,
-			    u8 devfn)
+/* Does @s's path run down @p from hop @k on (8.3.1)? */
+static bool path_runs_from(const struct gv_dmar_scope *s,
+			   const struct gv_pci_path *p, u32 k)
 {
-	u32 i;
+	u32 j;
 
-	for (i = 0; i < n; i++)
-		if (gv_dmar_scope_is_dev(&sc[i], bus, devfn))
+	if (p->hop[k].bus != s->start_bus || k + s->path_len > p->len)
+		return false;
+	for (j = 0; j < s->path_len; j++) {
+		u8 devfn = p->hop[k + j].devfn;
+
+		if (s->path[j].dev != devfn >> 3 || s->path[j].fn != (devfn & 7))
+			return false;
+	}
+	/* An endpoint is the device itself; a bridge, it or one above it. */
+	return s->type == GV_DMAR_SCOPE_BRIDGE || k + s->path_len == p->len;
+}
+
+bool gv_dmar_scope_covers(const struct gv_dmar_scope *s,
+			  const struct gv_pci_path *p)
+{
+	u32 k;
+
+	if (!is_pci_scope(s) || !p || !p->len || p->len > GV_DMAR_MAX_PATH ||
+	    !s->path_len || s->path_len > GV_DMAR_MAX_PATH)
+		return false;
+	for (k = 0; k < p->len; k++)
+		if (path_runs_from(s, p, k))
 			return true;
 	return false;
 }
 
-int gv_dmar_find_drhd(const struct gv_dmar_info *info, u16 segment, u8 bus,
-		      u8 devfn)
+static bool scopes_cover(const struct gv_dmar_scope *sc, u32 n,
+			 const struct gv_pci_path *p)
+{
+	u32 i;
+
+	for (i = 0; i < n && i < GV_DMAR_MAX_SCOPES; i++)
+		if (gv_dmar_scope_covers(&sc[i], p))
+			return true;
+	return false;
+}
+
+int gv_dmar_find_drhd_path(const struct gv_dmar_info *info, u16 segment,
+			   const struct gv_pci_path *p)
 {
 	int all = -GV_ENOENT;
 	u32 i;
 
-	if (!info)
+	if (!info || !p)
 		return -GV_EINVAL;
 	for (i = 0; i < info->nr_drhd && i < GV_DMAR_MAX_DRHD; i++) {
 		const struct gv_dmar_drhd *d = &info->drhd[i];
 
 		if (d->segment != segment)
 			continue;
-		if (scopes_have_dev(d->scopes, d->nr_scopes, bus, devfn))
+		if (scopes_cover(d->scopes, d->nr_scopes, p))
 			return i;
 		if (d->include_pci_all)
 			all = i;
@@ -444,19 +476,45 @@ int gv_dmar_find_drhd(const struct gv_dmar_info *info, u16 segment, u8 bus,
 	return all;
 }
 
-int gv_dmar_next_rmrr(const struct gv_dmar_info *info, u32 from, u16 segment,
-		      u8 bus, u8 devfn)
+/* A device on @bus with no bridge above it that the caller knows of. */
+static void one_hop(struct gv_pci_path *p, u8 bus, u8 devfn)
+{
+	p->len = 1;
+	p->hop[0].bus = bus;
+	p->hop[0].devfn = devfn;
+}
+
+int gv_dmar_find_drhd(const struct gv_dmar_info *info, u16 segment, u8 bus,
+		      u8 devfn)
+{
+	struct gv_pci_path p;
+
+	one_hop(&p, bus, devfn);
+	return gv_dmar_find_drhd_path(info, segment, &p);
+}
+
+int gv_dmar_next_rmrr_path(const struct gv_dmar_info *info, u32 from,
+			   u16 segment, const struct gv_pci_path *p)
 {
 	u32 i;
 
-	if (!info)
+	if (!info || !p)
 		return -GV_EINVAL;
 	for (i = from; i < info->nr_rmrr && i < GV_DMAR_MAX_RMRR; i++) {
 		const struct gv_dmar_rmrr *r = &info->rmrr[i];
 
 		if (r->segment == segment &&
-		    scopes_have_dev(r->scopes, r->nr_scopes, bus, devfn))
+		    scopes_cover(r->scopes, r->nr_scopes, p))
 			return i;
 	}
 	return -GV_ENOENT;
+}
+
+int gv_dmar_next_rmrr(const struct gv_dmar_info *info, u32 from, u16 segment,
+		      u8 bus, u8 devfn)
+{
+	struct gv_pci_path p;
+
+	one_hop(&p, bus, devfn);
+	return gv_dmar_next_rmrr_path(info, from, segment, &p);
 }

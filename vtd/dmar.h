@@ -134,9 +134,9 @@ struct gv_dmar_atsr {
  * @nr_atsr:      entries in @atsr.
  * @nr_ignored:   RHSA, ANDD, SATC and SIDP structures (checked, not kept).
  * @nr_unknown:   structures of a reserved type (skipped, 8.2).
- * @nr_deep_scopes: PCI scopes in DRHDs that gv_dmar_find_drhd() does not
- *                follow: bridge scopes and endpoint scopes whose path has
- *                more than one entry. With 0 here its answer is exact.
+ * @nr_deep_scopes: PCI scopes in DRHDs that only the _path lookups resolve:
+ *                bridge scopes and endpoint scopes whose path has more
+ *                than one entry. With 0 here gv_dmar_find_drhd() is exact.
  */
 struct gv_dmar_info {
 	u8 haw;
@@ -197,33 +197,67 @@ int gv_dmar_parse(const void *table, u64 len, struct gv_dmar_info *out,
 bool gv_dmar_scope_is_dev(const struct gv_dmar_scope *s, u8 bus, u8 devfn);
 
 /**
- * gv_dmar_find_drhd - the DRHD that translates DMA of a PCI device.
+ * struct gv_pci_path - where a PCI device sits: the bridges above it and
+ * itself, top down.
+ * @len: hops, 1..GV_DMAR_MAX_PATH; hop[len - 1] is the device.
+ * @hop: each bridge (hop[0] on the root bus) and the device: the bus it
+ *       is on and its device << 3 | function. The bridges' secondary bus
+ *       numbers are implied: hop[i + 1].bus is hop[i]'s secondary bus.
+ */
+struct gv_pci_path {
+	u32 len;
+	struct {
+		u8 bus;
+		u8 devfn;
+	} hop[GV_DMAR_MAX_PATH];
+};
+
+/**
+ * gv_dmar_scope_covers - does the PCI scope @s cover the device at @p?
+ *
+ * The scope's path (8.3.1.1: from its start bus down, one (device,
+ * function) per bridge crossed) must run down @p from a hop on the start
+ * bus. An endpoint scope covers only the device the path ends at; a bridge
+ * scope covers that bridge and every device below it. A one-entry path at
+ * the device's own bus names the device itself, whatever @p says above it.
+ */
+bool gv_dmar_scope_covers(const struct gv_dmar_scope *s,
+			  const struct gv_pci_path *p);
+
+/**
+ * gv_dmar_find_drhd_path - the DRHD that translates DMA of a PCI device.
  * @info:    a parsed table.
  * @segment: PCI segment.
- * @bus:     bus number.
- * @devfn:   device << 3 | function.
+ * @p:       the device and the bridges above it.
  *
- * First a DRHD of @segment with an endpoint or bridge scope whose path has
- * one entry naming @bus:@devfn, else the INCLUDE_PCI_ALL DRHD of @segment.
- * Limitation: devices BELOW a bridge scope, and scopes whose path has more
- * than one entry, are not resolved (that needs the bridges' secondary bus
- * numbers from PCI configuration space); such a device is reported as
- * belonging to the INCLUDE_PCI_ALL unit, or not found.
- * @info->nr_deep_scopes says whether any such scope exists.
+ * First a DRHD of @segment with a scope covering @p (endpoint, or a bridge
+ * above it), else the INCLUDE_PCI_ALL DRHD of @segment.
  *
  * Return: the index in @info->drhd; -GV_ENOENT when no unit covers the
- * device; -GV_EINVAL for a NULL @info.
+ * device; -GV_EINVAL for a NULL @info or @p.
+ */
+int gv_dmar_find_drhd_path(const struct gv_dmar_info *info, u16 segment,
+			   const struct gv_pci_path *p);
+
+/**
+ * gv_dmar_find_drhd - gv_dmar_find_drhd_path() for a device whose bridges
+ * the caller does not know: only scopes that name @bus:@devfn itself (a
+ * one-entry path at @bus) or the INCLUDE_PCI_ALL unit match.
  */
 int gv_dmar_find_drhd(const struct gv_dmar_info *info, u16 segment, u8 bus,
 		      u8 devfn);
 
 /**
- * gv_dmar_next_rmrr - the next RMRR, from index @from on, that lists the
- * PCI device @segment:@bus:@devfn (same matching rule and limitation as
- * gv_dmar_find_drhd(): one-entry paths only).
+ * gv_dmar_next_rmrr_path - the next RMRR, from index @from on, with a
+ * scope covering the device at @p (same rule as gv_dmar_find_drhd_path()).
  *
- * Return: the index in @info->rmrr; -GV_ENOENT when there is none.
+ * Return: the index in @info->rmrr; -GV_ENOENT when there is none;
+ * -GV_EINVAL for a NULL @info or @p.
  */
+int gv_dmar_next_rmrr_path(const struct gv_dmar_info *info, u32 from,
+			   u16 segment, const struct gv_pci_path *p);
+
+/** gv_dmar_next_rmrr - gv_dmar_next_rmrr_path() for @bus:@devfn alone. */
 int gv_dmar_next_rmrr(const struct gv_dmar_info *info, u32 from, u16 segment,
 		      u8 bus, u8 devfn);
 

@@ -429,6 +429,93 @@ static void scope_is_dev(struct kunit *test)
 }
 
 /*
+ * Scopes against devices behind bridges. Root bus 0: root port 00:1c.0
+ * (secondary bus 2) with a switch port 02:00.0 (secondary bus 3) and two
+ * devices 03:00.0 and 03:01.0 below it; 00:02.0 on the root bus.
+ */
+static const struct gv_pci_path p_nic = { 3, { { 0, DEVFN(0x1c, 0) }, { 2, 0 }, { 3, 0 } } };
+static const struct gv_pci_path p_nic2 = { 3, { { 0, DEVFN(0x1c, 0) }, { 2, 0 },
+						{ 3, DEVFN(1, 0) } } };
+static const struct gv_pci_path p_switch = { 2, { { 0, DEVFN(0x1c, 0) }, { 2, 0 } } };
+static const struct gv_pci_path p_port = { 1, { { 0, DEVFN(0x1c, 0) } } };
+static const struct gv_pci_path p_gfx = { 1, { { 0, DEVFN(2, 0) } } };
+
+static void bridge_scopes_cover(struct kunit *test)
+{
+	struct gv_dmar_scope port = { .type = BR, .start_bus = 0, .path_len = 1,
+				      .path = { { 0x1c, 0 } } };
+	struct gv_dmar_scope below = { .type = BR, .start_bus = 0, .path_len = 2,
+				       .path = { { 0x1c, 0 }, { 0, 0 } } };
+	struct gv_dmar_scope nic = { .type = EP, .start_bus = 0, .path_len = 3,
+				     .path = { { 0x1c, 0 }, { 0, 0 }, { 0, 0 } } };
+	struct gv_dmar_scope own_bus = { .type = EP, .start_bus = 3, .path_len = 1,
+					 .path = { { 1, 0 } } };
+	struct gv_pci_path empty = { 0 };
+
+	/* A bridge scope: the bridge itself and everything below it. */
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&port, &p_port));
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&port, &p_switch));
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&port, &p_nic));
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&port, &p_nic2));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&port, &p_gfx));
+	/* Two hops down: the switch port and below, not the root port. */
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&below, &p_port));
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&below, &p_switch));
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&below, &p_nic2));
+	/* An endpoint scope: exactly the device its path ends at. */
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&nic, &p_nic));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&nic, &p_nic2));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&nic, &p_switch));
+	/* The same endpoint path as a bridge scope would cover it too. */
+	nic.type = BR;
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&nic, &p_nic));
+	/* A one-entry path at the device's own bus names the device. */
+	KUNIT_EXPECT_TRUE(test, gv_dmar_scope_covers(&own_bus, &p_nic2));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&own_bus, &p_nic));
+	/* The start bus counts: the same path from bus 1 is elsewhere. */
+	port.start_bus = 1;
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&port, &p_nic));
+	/* Not PCI, no path, or a path longer than the device's. */
+	port.start_bus = 0;
+	port.type = IOAPIC;
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&port, &p_port));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&below, &empty));
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&below, NULL));
+	nic.type = EP;
+	KUNIT_EXPECT_FALSE(test, gv_dmar_scope_covers(&nic, &p_port));
+}
+
+/* DRHD and RMRR lookups follow the bridges when given the path. */
+static void bridge_scopes_lookup(struct kunit *test)
+{
+	struct gv_dmar_info *info = info_new(test);
+	struct gv_dmar_scope nic = { .type = EP, .start_bus = 0, .path_len = 3,
+				     .path = { { 0x1c, 0 }, { 0, 0 }, { 0, 0 } } };
+	struct gv_dmar_scope port = { .type = BR, .start_bus = 0, .path_len = 1,
+				      .path = { { 0x1c, 0 } } };
+
+	info->nr_drhd = 2;
+	info->drhd[0].nr_scopes = 1;
+	info->drhd[0].scopes[0] = nic;
+	info->drhd[1].include_pci_all = true;
+	info->nr_rmrr = 1;
+	info->rmrr[0].nr_scopes = 1;
+	info->rmrr[0].scopes[0] = port;
+
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd_path(info, 0, &p_nic), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd_path(info, 0, &p_nic2), 1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd_path(info, 0, &p_gfx), 1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd_path(info, 1, &p_nic), -GV_ENOENT);
+	/* Without the path the NIC falls to INCLUDE_PCI_ALL (documented). */
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd(info, 0, 3, 0), 1);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr_path(info, 0, 0, &p_nic2), 0);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr_path(info, 1, 0, &p_nic2), -GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr_path(info, 0, 0, &p_gfx), -GV_ENOENT);
+	KUNIT_EXPECT_EQ(test, gv_dmar_find_drhd_path(info, 0, NULL), -GV_EINVAL);
+	KUNIT_EXPECT_EQ(test, gv_dmar_next_rmrr_path(NULL, 0, 0, &p_nic), -GV_EINVAL);
+}
+
+/*
  * Every prefix of a valid table: given as the buffer length (the length
  * field then lies beyond it) and as the length field itself (the table
  * ends inside a structure or scope): refused, except where the length
@@ -1109,6 +1196,8 @@ static struct kunit_case gv_vtd_dmar_cases[] = {
 	KUNIT_CASE(qemu_table),
 	KUNIT_CASE(client_table),
 	KUNIT_CASE(scope_is_dev),
+	KUNIT_CASE(bridge_scopes_cover),
+	KUNIT_CASE(bridge_scopes_lookup),
 	KUNIT_CASE(truncated),
 	KUNIT_CASE(mutations),
 	KUNIT_CASE_PARAM(table_rules, table_gen_params),

@@ -67,8 +67,11 @@ static void handle_cpuid(struct gv_cpu *c, struct gv_regs *regs)
 {
 	u32 leaf = (u32)regs->rax, subleaf = (u32)regs->rcx;
 	struct gv_cpuid_regs r;
+	struct gv_hypapp_cpuid h;
 
-	if (gv_cpuid_is_hv_leaf(leaf)) {
+	if (gv_hypapp_cpuid(c, leaf, subleaf, &h)) {
+		r = (struct gv_cpuid_regs){ h.eax, h.ebx, h.ecx, h.edx };
+	} else if (gv_cpuid_is_hv_leaf(leaf)) {
 		gv_cpuid_hv_leaf(leaf, c->hv->features, &r);
 	} else {
 		gv_cpuid(leaf, subleaf, &r.eax, &r.ebx, &r.ecx, &r.edx);
@@ -300,6 +303,14 @@ struct gv_devirt *gv_handle_exit(struct gv_regs *regs)
 
 	redeliver_vectoring_event();
 	dispatch_exit(c, regs, basic);
+	/*
+	 * Hypapps hear of the rich OS's NMIs here, on the exit path, never
+	 * from gv_service_requests() (which may run inside a quiesce).
+	 */
+	if (unlikely(READ_ONCE(c->nmi_for_hypapps))) {
+		WRITE_ONCE(c->nmi_for_hypapps, 0);
+		gv_hypapp_nmi(c);
+	}
 	if (c->devirt_requested) {
 		c->devirt_requested = 0;
 		return &c->devirt;

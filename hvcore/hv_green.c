@@ -22,7 +22,7 @@
  * physical page it must touch (the host page tables map only the pool and
  * root text otherwise).
  */
-static void *window_map(struct gv_cpu *c, u64 pa)
+void *gv_window_map(struct gv_cpu *c, u64 pa)
 {
 	u64 va = c->hv->window_base + (u64)c->cpu * GV_PAGE_SIZE;
 
@@ -32,7 +32,7 @@ static void *window_map(struct gv_cpu *c, u64 pa)
 	return (void *)va;
 }
 
-static void window_unmap(struct gv_cpu *c)
+void gv_window_unmap(struct gv_cpu *c)
 {
 	u64 va = c->hv->window_base + (u64)c->cpu * GV_PAGE_SIZE;
 
@@ -44,8 +44,8 @@ static void scrub_page(void *arg, u64 pa)
 {
 	struct gv_cpu *c = arg;
 
-	gv_memset(window_map(c, pa), 0, GV_PAGE_SIZE);
-	window_unmap(c);
+	gv_memset(gv_window_map(c, pa), 0, GV_PAGE_SIZE);
+	gv_window_unmap(c);
 }
 
 /* Called with ept_lock held: drop it for the shootdown, then take it back. */

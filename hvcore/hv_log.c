@@ -4,6 +4,7 @@
  * The Linux side drains the rings with GV_HC_LOG_READ and prints them.
  * Supports %s %c %d %u %x and the l/ll length modifiers.
  */
+#include <linux/export.h>
 #include <linux/stdarg.h>
 #include "hv_root.h"
 
@@ -97,6 +98,7 @@ void gv_log(const char *fmt, ...)
 	va_end(ap);
 	ring_put(r, '\n');
 }
+EXPORT_SYMBOL_GPL(gv_log);
 
 u32 gv_log_read(struct gv_log_ring *ring, u8 *out, u32 max)
 {

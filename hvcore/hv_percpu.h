@@ -12,6 +12,7 @@
 #include "../ept/ept_table.h"
 #include "../ept/ept_lend.h"
 #include "../include/greenvisor/hypapp_ept.h"
+#include "hv_hypapp.h"
 #include "../uapi/linux/greenvisor.h"
 
 #define GV_PAGE_SIZE		4096
@@ -135,6 +136,7 @@ struct gv_cpu {
 	u8 nmi_pending;		/* a guest NMI waits for injection */
 	u8 nmi_window;		/* NMI-window exiting is on in the VMCS */
 	u8 first_exit_seen;
+	u8 nmi_for_hypapps;	/* a rich-OS NMI hypapps have not heard of */
 	u64 ept_gen_seen;	/* last hv->ept_gen this CPU flushed */
 	u64 parked_gen;		/* quiesce generation this CPU is parked in */
 	u64 nmi_ipis_sent;	/* statistics: NMIs this CPU sent as IPIs */
@@ -147,6 +149,7 @@ struct gv_cpu {
 	u64 exit_counts[GV_EXIT_REASON_MAX];
 	u64 nmis_reinjected;
 	struct gv_ept_violation last_violation;
+	u64 hostpt_gen;		/* last hv->hostpt_gen this CPU's TLB has */
 	struct gv_devirt devirt;
 	struct gv_log_ring log;
 };
@@ -203,6 +206,11 @@ struct gv_hv {
 	u64 quiesce_gen;	/* generation of the current/last quiesce */
 	u64 quiesce_active;	/* == quiesce_gen while others must park */
 	u32 quiesce_owner;	/* the CPU that runs the quiesced change */
+	u64 host_cr3;		/* the root side's page tables (HOST_CR3) */
+	u32 host_pt_levels;	/* 4 or 5 */
+	u64 hostpt_gen;		/* bumped when a host mapping goes away */
+	struct gv_hypapp_va_limits hypapp_va;	/* where hypapp text may be */
+	struct gv_hypapp_table hypapps;	/* registered hypapps (quiesced writes) */
 	struct gv_cpu *cpus[];	/* by Linux CPU number; NULL if absent */
 };
 

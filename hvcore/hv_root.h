@@ -78,6 +78,22 @@ long gv_hc_quiesce_ping(struct gv_cpu *c, struct gv_regs *regs);
 enum gv_ept_verdict gv_ept_dispatch(struct gv_cpu *c,
 				    const struct gv_ept_violation *v);
 
+/* hv_hypapp.c: hypapp registration and event dispatch. */
+long gv_hc_hypapp_register(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_hypapp_unregister(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_hypapp_info(struct gv_cpu *c, struct gv_regs *regs);
+struct gv_hypapp_slot *gv_hypapp_lookup_hc(struct gv_cpu *c, u32 nr,
+					   u32 *index);
+long gv_hypapp_call(struct gv_cpu *c, struct gv_hypapp_slot *s, u32 index,
+		    struct gv_regs *regs);
+bool gv_hypapp_cpuid(struct gv_cpu *c, u32 leaf, u32 subleaf,
+		     struct gv_hypapp_cpuid *r);
+void gv_hypapp_nmi(struct gv_cpu *c);
+
+/* hv_green.c: the calling CPU's window onto one physical page. */
+void *gv_window_map(struct gv_cpu *c, u64 pa);
+void gv_window_unmap(struct gv_cpu *c);
+
 /* hv_vmcall.c */
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs);
 

@@ -94,6 +94,8 @@ static void note_nmi(struct gv_cpu *c)
 		return;
 	}
 	WRITE_ONCE(c->nmi_pending, 1);
+	/* Hypapps hear of it at the end of this or the next exit. */
+	WRITE_ONCE(c->nmi_for_hypapps, 1);
 }
 
 static bool is_other_active(const struct gv_cpu *self, const struct gv_cpu *t)

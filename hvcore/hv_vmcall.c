@@ -103,6 +103,9 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_SMP_STATS]	= { RICH_CPL0,	gv_hc_smp_stats },
 	[GV_HC_EPT_SYNC]	= { RICH_CPL0,	gv_hc_ept_sync },
 	[GV_HC_QUIESCE_PING]	= { RICH_CPL0,	gv_hc_quiesce_ping },
+	[GV_HC_HYPAPP_REGISTER]	= { RICH_CPL0,	gv_hc_hypapp_register },
+	[GV_HC_HYPAPP_UNREGISTER] = { RICH_CPL0, gv_hc_hypapp_unregister },
+	[GV_HC_HYPAPP_INFO]	= { RICH_CPL0,	gv_hc_hypapp_info },
 };
 
 /*
@@ -114,16 +117,30 @@ static u32 caller_partition(struct gv_cpu *c)
 	return GV_PART_RICH;
 }
 
+/*
+ * The table entry of @nr, or its hypapp's slot (*@app, *@index): either
+ * way the flags gv_hc_permit() checks, or NULL for an unknown number.
+ */
+static const u32 *lookup(struct gv_cpu *c, u64 nr,
+			 const struct gv_hc_entry **e,
+			 struct gv_hypapp_slot **app, u32 *index)
+{
+	if (nr < GV_ARRAY_SIZE(gv_hc_table)) {
+		*e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
+		return (*e)->handler ? &(*e)->flags : NULL;
+	}
+	*app = gv_hypapp_lookup_hc(c, nr, index);
+	return *app ? &(*app)->perm : NULL;
+}
+
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
 {
 	u64 nr = (u32)regs->rax;
-	const u32 *flags = NULL;
 	const struct gv_hc_entry *e = NULL;
+	struct gv_hypapp_slot *app = NULL;
+	u32 index = 0;
+	const u32 *flags = lookup(c, nr, &e, &app, &index);
 
-	if (nr < GV_ARRAY_SIZE(gv_hc_table)) {
-		e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
-		flags = e->handler ? &e->flags : NULL;
-	}
 	switch (gv_hc_permit((regs->rax >> 32) == GV_HC_SIGNATURE,
 			     c->hv->hc_rights, caller_partition(c),
 			     gv_guest_cpl(), flags)) {
@@ -142,5 +159,8 @@ void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
 	}
 	/* Before the handler: GV_HC_DEVIRT resumes Linux after the VMCALL. */
 	gv_skip_instruction();
-	regs->rax = (u64)e->handler(c, regs);
+	if (app)
+		regs->rax = (u64)gv_hypapp_call(c, app, index, regs);
+	else
+		regs->rax = (u64)e->handler(c, regs);
 }

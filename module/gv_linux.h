@@ -63,6 +63,9 @@ int gv_green_set_next(u32 id, struct gv_lend_info *out);
 int gv_vtd_test_init(void);
 void gv_vtd_test_exit(void);
 
+/* hypapp.c: unregister every hypapp (reboot). */
+void gv_hypapp_unregister_all(void);
+
 /* genl.c: the generic-netlink control plane. */
 int gv_genl_init(void);
 void gv_genl_exit(void);

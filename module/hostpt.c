@@ -169,8 +169,14 @@ int gv_hostpt_build(struct gv_state *s)
 				      __gv_root_rodata_end, PTE_NX);
 	err = err ?: map_windows(s);
 	err = err ?: map_xapic(s);
-	if (!err)
+	if (!err) {
+		/* Hypapp text is mapped later by the root side (hv_hypapp.c). */
+		s->hv->host_cr3 = s->host_cr3;
+		s->hv->host_pt_levels = s->pt_levels;
+		s->hv->hypapp_va.lo = MODULES_VADDR;
+		s->hv->hypapp_va.hi = MODULES_END;
 		return 0;
+	}
 fail:
 	/* The pages stay in the arena, which goes with the pool. */
 	pr_err("cannot build host page tables: %d\n", err);

@@ -125,6 +125,7 @@ static void devirt_ipi(void *unused)
 static int gv_reboot_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
+	gv_hypapp_unregister_all();
 	gv_green_return_all();
 	cpus_read_lock();
 	WRITE_ONCE(gv.shutting_down, true);

@@ -48,22 +48,29 @@ step isolation "$OUT/isolation.log" "$GV_ROOT/tools/check-isolation.sh" "$GV_ROO
 cat "$OUT/isolation.log" >&2
 
 # The check itself must be able to fail: a root object calling printk and
-# one compiled with -pg must both be caught.
+# one compiled with -pg must both be caught, and so must a hypapp root
+# object calling kmalloc or keeping a counter in .bss (while its call of
+# greenvisor's root API, g, is allowed).
 isolation_selftest() {
 	local t
 	t=$(mktemp -d)
-	mkdir -p "$t/hvcore"
-	printf 'gv-root-objs := hvcore/bad.o hvcore/traced.o\n\n' >"$t/Kbuild"
+	mkdir -p "$t/hvcore" "$t/hypapps/x"
+	printf 'gv-root-objs := hvcore/bad.o hvcore/traced.o\n\ngv-hypapp-root-objs := hypapps/x/x_root.o\n\n' >"$t/Kbuild"
 	echo 'int printk(const char *f, ...); void f(void) { printk("x"); }' >"$t/bad.c"
 	echo 'int g(int x) { return x + 1; }' >"$t/traced.c"
+	echo 'void *__kmalloc(unsigned long n, int f); int g(int x); static int n; void *h(void) { n = g(n); return __kmalloc(n, 0); }' >"$t/x_root.c"
 	gcc -c -O2 -o "$t/hvcore/bad.o" "$t/bad.c"
 	gcc -c -O2 -pg -mfentry -mrecord-mcount -o "$t/hvcore/traced.o" "$t/traced.c"
+	gcc -c -O2 -o "$t/hypapps/x/x_root.o" "$t/x_root.c"
 	local out rc=0
 	out=$("$GV_ROOT/tools/check-isolation.sh" "$t" 2>&1) || rc=$?
 	rm -rf "$t"
 	echo "$out"
 	[[ $rc -ne 0 ]] && grep -q 'printk' <<<"$out" && grep -q '__fentry__' <<<"$out" &&
-		grep -q '__mcount_loc' <<<"$out"
+		grep -q '__mcount_loc' <<<"$out" &&
+		grep -q 'hypapp root object hypapps/x/x_root.o: references' <<<"$out" &&
+		grep -q '  __kmalloc ' <<<"$out" && ! grep -q '^  g ' <<<"$out" &&
+		grep -q 'x_root.o has writable data' <<<"$out"
 }
 step isolation-selftest "$OUT/isolation-selftest.log" isolation_selftest || true
 

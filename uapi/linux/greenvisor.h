@@ -190,6 +190,45 @@
  *   quiesce primitive's self-test). out: result0 = CPUs that were parked,
  *   result1 = other CPUs in VMX operation
  *
+ * GV_HC_HYPAPP_REGISTER (CPL0; used by greenvisor.ko only)
+ *   Register a hypapp (include/greenvisor/hypapp.h, docs/hypapps.md).
+ *   in:  arg0 = physical address of a 4 KiB-aligned page holding the
+ *        description (struct gv_hypapp_desc, hvcore/hv_hypapp.h: name,
+ *        number and CPUID-leaf ranges, callbacks, the host-physical
+ *        address of each root-text page), which the root side copies
+ *   out: result0 = the hypapp's id (1 .. 15)
+ *   err (nothing changed): -GV_EINVAL malformed description (ranges
+ *        outside the hypapp areas below, callbacks outside the text,
+ *        unaligned text, reserved events set); -GV_EBUSY a number range,
+ *        CPUID range, text page or the name is taken by a registered
+ *        hypapp; -GV_EPERM the description or a text page is not plain
+ *        rich-OS RAM (pool, greenvisor's text, lent or protected memory);
+ *        -GV_ENOSPC no free slot or pool page; the init callback's error.
+ *
+ * GV_HC_HYPAPP_UNREGISTER (CPL0; used by greenvisor.ko only)
+ *   in:  arg0 = the hypapp's id. Runs its shutdown callback with the other
+ *        CPUs quiesced, drops its EPT claims, makes its text writable
+ *        again in the rich view, unmaps it from the root side's page
+ *        tables, zeroes and frees its pool data.
+ *   err (nothing changed): -GV_ENOENT no such hypapp; -GV_EBUSY one of its
+ *        callbacks is running on another CPU (call again).
+ *
+ * GV_HC_HYPAPP_INFO (CPL0)
+ *   in:  arg0 = hypapp id
+ *   out: result0 = hc_base | hc_count << 32, result1 = cpuid_base,
+ *        result2 = cpuid_count | data pages << 32, result3 = text pages,
+ *        result4 = calls dispatched to it, result5 = quiesce mask
+ *   err: -GV_ENOENT no such hypapp, -GV_EINVAL id out of range
+ *
+ * Hypapp calls: numbers in [GV_HC_HYPAPP_FIRST, GV_HC_HYPAPP_END) belong
+ * to registered hypapps, each a range it claimed (each hypapp's README documents
+ * them; hello: GV_HC_HELLO_* below). They go
+ * through the same dispatcher and permission check as the core calls: a
+ * number no hypapp registered returns -GV_EINVAL; a hypapp callable only
+ * from CPL0 raises #GP(0) from CPL 1-3. CPUID leaves in
+ * [GV_CPUID_HYPAPP_FIRST, GV_CPUID_HYPAPP_END) are answered by the hypapp
+ * that claimed them, and pass to the CPU (usually zeros) otherwise.
+ *
  * NMIs: greenvisor takes NMI exits to reach other CPUs (shootdown,
  * quiesce) and gives every NMI that is not its own to the rich OS, at the
  * first instruction where the rich OS can take it. An NMI of the platform
@@ -209,7 +248,39 @@
 #define GV_HC_SMP_STATS		0x000a
 #define GV_HC_EPT_SYNC		0x000b
 #define GV_HC_QUIESCE_PING	0x000c
-#define GV_HC_NR_CORE		0x000d	/* core calls are below this number */
+#define GV_HC_HYPAPP_REGISTER	0x000d
+#define GV_HC_HYPAPP_UNREGISTER	0x000e
+#define GV_HC_HYPAPP_INFO	0x000f
+#define GV_HC_NR_CORE		0x0010	/* core calls are below this number */
+
+/* Call numbers and CPUID leaves that hypapps claim ranges of. */
+#define GV_HC_HYPAPP_FIRST	0x1000u
+#define GV_HC_HYPAPP_END	0x2000u
+#define GV_CPUID_HYPAPP_FIRST	0x40000100u
+#define GV_CPUID_HYPAPP_END	0x40000200u
+
+/*
+ * The hello hypapp (hypapps/hello, greenvisor-hello.ko): the template.
+ * Numbers GV_HC_HELLO_BASE + 0 .. 3, callable from any CPL:
+ *
+ * GV_HC_HELLO_ECHO
+ *   in:  arg0..5; out: result0..5 = arg0..5 with every bit inverted
+ *        (so that an unhandled call, which leaves registers alone, is
+ *        told apart); increments the calling CPU's counter.
+ * GV_HC_HELLO_COUNT
+ *   in:  arg0 = CPU index; out: result0 = calls that CPU made to hello
+ *        (echo and count included), result1 = calls on all CPUs
+ *   err: -GV_EINVAL unknown CPU index
+ * GV_HC_HELLO_BASE + 2, + 3: reserved, -GV_EINVAL (hello's own answer for
+ *   a number of its range it does not define).
+ * CPUID GV_CPUID_HELLO: EAX = GV_HELLO_MAGIC, EBX = calls on this CPU.
+ */
+#define GV_HC_HELLO_BASE	0x1000u
+#define GV_HC_HELLO_COUNT_NR	4
+#define GV_HC_HELLO_ECHO	(GV_HC_HELLO_BASE + 0)
+#define GV_HC_HELLO_COUNT	(GV_HC_HELLO_BASE + 1)
+#define GV_CPUID_HELLO		GV_CPUID_HYPAPP_FIRST
+#define GV_HELLO_MAGIC		0x6f6c6c68u	/* "hllo" */
 
 /* Exit-reason table size: basic exit reasons 0 .. GV_EXIT_REASON_MAX - 1. */
 #define GV_EXIT_REASON_MAX	80

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hello, root half: runs in VMX root mode, on greenvisor's stack and page
+ * tables, whenever the dispatcher hands it an event. The rules (DESIGN.md
+ * "Two worlds, one wall"; docs/hypapps.md):
+ *  - call nothing of Linux, only greenvisor's root API (hypapp.h,
+ *    hypapp_ept.h); `make check-isolation` lists this object's undefined
+ *    symbols and fails on anything else;
+ *  - keep no writable data in the module: state lives in the pool page
+ *    greenvisor passes as @data (no static variables, no .data/.bss);
+ *  - treat every argument as hostile: check ranges, clamp indices
+ *    against speculation before using them as array indices;
+ *  - return quickly: every other CPU may be waiting (quiesced events).
+ * The file name ends in _root.c: hypapps/hypapp.lds puts *_root.o's text
+ * and rodata into the module's .gv_root_text section.
+ */
+#include "hello.h"
+
+/* ~0 when idx < size, else 0, without a branch the CPU could speculate. */
+static __always_inline u64 index_mask(u64 idx, u64 size)
+{
+	u64 mask;
+
+	asm volatile("cmp %1, %2; sbb %0, %0" : "=r"(mask) : "g"(size), "r"(idx) : "cc");
+	return mask;
+}
+
+/* Counters beyond HELLO_MAX_CPUS share the last one. */
+static u64 *counter(struct hello_data *h, u64 cpu)
+{
+	if (cpu >= HELLO_MAX_CPUS)
+		cpu = HELLO_MAX_CPUS - 1;
+	return &h->calls[cpu];
+}
+
+int hello_init(struct gv_cpu *c, u32 id, void *data)
+{
+	struct hello_data *h = data;
+
+	h->id = id;
+	gv_log("hello: init on cpu%u as hypapp %u", gv_hypapp_cpu(c), id);
+	return 0;
+}
+
+/* GV_HC_HELLO_ECHO: every argument back, inverted; count the call. */
+static long hello_echo(struct gv_hypapp_args *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		a->a[i] = ~a->a[i];
+	return GV_OK;
+}
+
+/* GV_HC_HELLO_COUNT: one CPU's count (arg0 = CPU) and the total. */
+static long hello_count(struct gv_cpu *c, struct hello_data *h,
+			struct gv_hypapp_args *a)
+{
+	u64 nr = gv_hypapp_nr_cpus(c), cpu = a->a[0], total = 0, i;
+
+	if (cpu >= nr)
+		return -GV_EINVAL;
+	cpu &= index_mask(cpu, nr);
+	for (i = 0; i < nr && i < HELLO_MAX_CPUS; i++)
+		total += READ_ONCE(h->calls[i]);
+	a->a[0] = READ_ONCE(*counter(h, cpu));
+	a->a[1] = total;
+	return GV_OK;
+}
+
+/*
+ * Every call in [GV_HC_HELLO_BASE, + GV_HC_HELLO_COUNT_NR): the dispatcher
+ * checked the caller and clamped @index to the range.
+ */
+long hello_hypercall(struct gv_cpu *c, u32 index, struct gv_hypapp_args *a,
+		     void *data)
+{
+	struct hello_data *h = data;
+	u64 *mine = counter(h, gv_hypapp_cpu(c));
+
+	/* Only this CPU writes its counter: no atomic needed. */
+	WRITE_ONCE(*mine, *mine + 1);
+	switch (index) {
+	case GV_HC_HELLO_ECHO - GV_HC_HELLO_BASE:
+		return hello_echo(a);
+	case GV_HC_HELLO_COUNT - GV_HC_HELLO_BASE:
+		return hello_count(c, h, a);
+	default:
+		return -GV_EINVAL;	/* reserved numbers of the range */
+	}
+}
+
+/* CPUID GV_CPUID_HELLO: the magic, this CPU's count, hello's id. */
+void hello_cpuid(struct gv_cpu *c, u32 index, u32 ecx,
+		 struct gv_hypapp_cpuid *out, void *data)
+{
+	struct hello_data *h = data;
+
+	out->eax = GV_HELLO_MAGIC;
+	out->ebx = (u32)READ_ONCE(*counter(h, gv_hypapp_cpu(c)));
+	out->ecx = h->id;
+	out->edx = ecx;
+}
+
+void hello_nmi(struct gv_cpu *c, void *data)
+{
+	struct hello_data *h = data;
+
+	__atomic_add_fetch(&h->nmis, 1, __ATOMIC_RELAXED);
+}
+
+void hello_shutdown(struct gv_cpu *c, void *data)
+{
+	struct hello_data *h = data;
+
+	gv_log("hello: shutdown on cpu%u, %llu NMIs seen", gv_hypapp_cpu(c),
+	       h->nmis);
+}

@@ -22,7 +22,7 @@
 #define PTE_A		BIT_ULL(5)
 #define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	0x000ffffffffff000ull
-#define SZ_1G_BYTES	(1ull << 30)
+#define SZ_1G_BYTES	BIT_ULL(30)
 
 /* Index of @va in a host page table of @level (1 = PTE .. 5 = PML5). */
 static u32 pt_index(u64 va, u32 level)
@@ -306,8 +306,9 @@ out:
 static void unregister_quiesced(struct gv_cpu *c, struct gv_hypapp_slot *s)
 {
 	struct gv_hv *hv = c->hv;
-	void (*shutdown)(struct gv_cpu *c, void *data) = op(s, GV_HEV_SHUTDOWN);
+	void (*shutdown)(struct gv_cpu *c, void *data);
 
+	shutdown = op(s, GV_HEV_SHUTDOWN);
 	if (shutdown) {
 		host_tlb_sync(c);
 		shutdown(c, s->data);
@@ -381,12 +382,15 @@ long gv_hypapp_call(struct gv_cpu *c, struct gv_hypapp_slot *s, u32 index,
 		    struct gv_regs *regs)
 {
 	long (*fn)(struct gv_cpu *c, u32 index, struct gv_hypapp_args *a,
-		   void *data) = op(s, GV_HEV_HYPERCALL);
+		   void *data);
 	struct gv_hypapp_args a = { .a = { regs->rdi, regs->rsi, regs->rdx,
 					   regs->r10, regs->r8, regs->r9 } };
-	bool q = hypapp_enter(c, s, GV_HEV_HYPERCALL);
-	long ret = fn(c, index, &a, s->data);
+	bool q;
+	long ret;
 
+	fn = op(s, GV_HEV_HYPERCALL);
+	q = hypapp_enter(c, s, GV_HEV_HYPERCALL);
+	ret = fn(c, index, &a, s->data);
 	hypapp_leave(c, s, q);
 	__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED);
 	regs->rdi = a.a[0];

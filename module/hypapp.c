@@ -72,7 +72,7 @@ static int check_app(const struct gv_hypapp *app, const u64 fn[GV_HEV_NR])
 	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || end <= start ||
 	    (end - start) / PAGE_SIZE > GV_HYPAPP_TEXT_PAGES ||
 	    !in_owner(app, start) || !in_owner(app, end - 1)) {
-		pr_err("hypapp %s: root text %px-%px is not 1..%u whole pages of a module (hypapps/hypapp.lds)\n",
+		pr_err("hypapp %s: root text %p-%p is not 1..%u whole pages of a module (hypapps/hypapp.lds)\n",
 		       app->name, app->text_start, app->text_end,
 		       GV_HYPAPP_TEXT_PAGES);
 		return -EINVAL;
@@ -152,7 +152,7 @@ static int register_locked(struct gv_hypapp *app, const u64 fn[GV_HEV_NR])
 	}
 	app->id = io[0];
 	gv_hypapps[app->id] = app;
-	pr_info("hypapp %s registered: id %u, calls %#x+%u, cpuid %#x+%u, root text %px-%px\n",
+	pr_info("hypapp %s registered: id %u, calls %#x+%u, cpuid %#x+%u, root text %p-%p\n",
 		app->name, app->id, app->hc_base, app->hc_count,
 		app->cpuid_base, app->cpuid_count, app->text_start,
 		app->text_end);
@@ -198,7 +198,7 @@ static int unregister_locked(struct gv_hypapp *app)
 		ret = hypapp_vmcall(GV_HC_HYPAPP_UNREGISTER, io);
 		if (ret != -EBUSY)
 			break;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	if (ret) {
 		pr_err("hypapp %s: unregistration failed (%ld)\n", app->name, ret);

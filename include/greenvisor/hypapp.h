@@ -57,6 +57,7 @@ enum gv_hypapp_event {
 	GV_HEV_BP,		/* #BP */
 	GV_HEV_NR,
 };
+
 #define GV_HEV_DISPATCHED	GV_HEV_PORT	/* events below are dispatched */
 
 /* Arguments and results of a hypapp's vmcall (uapi register convention). */

@@ -8,6 +8,7 @@
 #include "../../hvcore/hv_cpuid.c"
 #include "../../hvcore/hv_xcr.c"
 #include "../../hvcore/hv_gwalk.c"
+#include "../../hvcore/hv_hypapp_tab.c"
 #include "../../ept/ept_mtrr.c"
 #include "../../ept/ept_table.c"
 #include "../../ept/ept_lend.c"

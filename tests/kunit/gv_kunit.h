@@ -14,6 +14,7 @@ extern struct kunit_suite gv_ept_table_suite;
 extern struct kunit_suite gv_ept_lend_suite;
 extern struct kunit_suite gv_hc_perm_suite;
 extern struct kunit_suite gv_gwalk_suite;
+extern struct kunit_suite gv_hypapp_suite;
 extern struct kunit_suite gv_vtd_dmar_suite;
 extern struct kunit_suite gv_vtd_pt_suite;
 extern struct kunit_suite gv_vtd_domid_suite;

@@ -39,6 +39,7 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_ept_lend_suite,
 	&gv_hc_perm_suite,
 	&gv_gwalk_suite,
+	&gv_hypapp_suite,
 	&gv_vtd_dmar_suite,
 	&gv_vtd_pt_suite,
 	&gv_vtd_domid_suite,

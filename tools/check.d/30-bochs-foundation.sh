@@ -69,7 +69,8 @@ payload() {
 	items=("run:$GV_RIG/suites/foundation.sh" module hvctl
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_protect_test.ko"
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko"
-	       "$GV_ROOT/selftests/greenvisor/kmod/gv_fuzz_test.ko")
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_fuzz_test.ko"
+	       "$GV_ROOT/selftests/greenvisor/kmod/gv_hypapp_test.ko")
 	for b in cpuid_leaf vmcall_user workload genl_perm gv_probe kvm_hold gv_bench; do
 		items+=("bin:$SELF/$b")
 	done

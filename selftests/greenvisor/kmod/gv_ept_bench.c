@@ -3,6 +3,9 @@
  * greenvisor EPT benchmark (a module for `make bench`; figures, not
  * pass/fail). With greenvisor loaded it prints, as "GVB:" lines in the
  * kernel log, in TSC ticks of the CPU it runs on:
+ *   - GV_HC_VERSION (the empty call) and GV_HC_HELLO_ECHO, the same round
+ *     trip dispatched to the hello hypapp (greenvisor-hello must be
+ *     loaded, else an error line), min and median;
  *   - GV_HC_EPT_SYNC: a shootdown of every view on every CPU (NMI to each
  *     other CPU, its exit and INVEPT, the wait), min and median;
  *   - GV_HC_QUIESCE_PING: parking every other CPU in root mode and
@@ -128,6 +131,8 @@ static int __init gv_ept_bench_init(void)
 		return 0;
 	}
 	time_call(GV_HC_VERSION, "vmcall_version");
+	/* The same round trip through a hypapp (greenvisor-hello loaded). */
+	time_call(GV_HC_HELLO_ECHO, "hello_echo");
 	time_call(GV_HC_EPT_SYNC, "ept_sync");
 	time_call(GV_HC_QUIESCE_PING, "quiesce");
 	bench_lend();

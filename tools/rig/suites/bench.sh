@@ -58,6 +58,9 @@ echo "GVB: phase=load secs=$(secs $((t1 - t0)))"
 
 bench loaded
 
+# The hello hypapp, for the hypapp-dispatched round trip (hello_echo).
+insmod $P/greenvisor-hello.ko || echo "GVB: error insmod greenvisor-hello.ko failed"
+
 # EPT shootdown, quiesce and lend/return (selftests/greenvisor/kmod).
 if [ -f $P/gv_ept_bench.ko ]; then
 	n0=$(dmesg | wc -l)
@@ -107,6 +110,11 @@ else
 	echo "GVB: error hvctl missing or failing: idle exit rate not measured"
 fi
 
+# hello holds greenvisor: unregister it (docs/hypapps.md) and remove it.
+if grep -q '^greenvisor_hello ' /proc/modules; then
+	echo hello >/sys/module/greenvisor/parameters/hypapp_unregister
+	rmmod greenvisor_hello
+fi
 t0=$(uptime_cs)
 rmmod greenvisor
 t1=$(uptime_cs)

@@ -113,6 +113,9 @@ probe_n() {
 }
 
 loaded() { grep -q "^$MOD " /proc/modules; }
+HELLO=greenvisor_hello
+UNREG=/sys/module/$MOD/parameters/hypapp_unregister
+hello_loaded() { grep -q "^$HELLO " /proc/modules; }
 
 # /payload/load-args (debugging, GV_FOUNDATION_LOAD_ARGS on the host side):
 # extra insmod arguments, e.g. dyndbg=+p.
@@ -155,6 +158,10 @@ reset_state() {
 		kill -TERM "$KVM_PID" 2>/dev/null || :
 		wait "$KVM_PID" 2>/dev/null || :
 		KVM_PID=
+	fi
+	if hello_loaded; then
+		echo hello >$UNREG 2>/dev/null || :
+		rmmod $HELLO 2>/dev/null || :
 	fi
 	if loaded; then
 		rmmod $MOD 2>/dev/null || :
@@ -465,6 +472,101 @@ t_green_unload_scrubs() {
 	load
 }
 
+# hypapp_hello_load: the hello hypapp registers when its module loads.
+t_hypapp_hello_load() {
+	need_loaded || return 1
+	mark hello_load
+	_out=$(insmod $P/greenvisor-hello.ko 2>&1) ||
+		{ REASON="insmod greenvisor-hello.ko: $_out"; return 1; }
+	since hello_load | grep -q 'greenvisor: hypapp hello registered: id ' ||
+		{ REASON="no 'hypapp hello registered' line"; return 1; }
+}
+
+need_hello() {
+	hello_loaded && return 0
+	REASON="greenvisor-hello is not loaded (an earlier step failed)"
+	return 1
+}
+
+# hypapp_module: hello's calls and CPUID leaf on every CPU, its text R+X,
+# conflicting and malformed registrations refused with nothing changed, a
+# second hypapp registered and unregistered
+# (selftests/greenvisor/kmod/gv_hypapp_test.c): the "hypapp" suite.
+t_hypapp_module() {
+	need_hello || return 1
+	kmod_tap gv_hypapp_test \
+		hello_text="$(cat /sys/module/$HELLO/sections/.gv_root_text)" ||
+		return 1
+	kmod_suite gv_hypapp_test hypapp $((21 + 2 * NCPUS))
+}
+
+# hypapp_unload_refused: a registered hypapp's module cannot be removed,
+# nor greenvisor while a hypapp module is loaded; both keep working.
+t_hypapp_unload_refused() {
+	need_hello || return 1
+	if rmmod $HELLO 2>/dev/null; then
+		REASON="rmmod $HELLO went through while it was registered"
+		return 1
+	fi
+	need_hello || return 1
+	if rmmod $MOD 2>/dev/null; then
+		REASON="rmmod $MOD went through with $HELLO loaded"
+		return 1
+	fi
+	need_loaded || return 1
+	kmod_tap gv_hypapp_test quick=1 || return 1
+	kmod_suite gv_hypapp_test hypapp_after_refusals "$NCPUS" >/dev/null
+}
+
+# hypapp_unregister_unknown: unregistering a name nobody registered fails
+# with a message.
+t_hypapp_unregister_unknown() {
+	need_loaded || return 1
+	mark unreg_unknown
+	if echo nosuch >$UNREG 2>/dev/null; then
+		REASON="unregistering 'nosuch' succeeded"
+		return 1
+	fi
+	since unreg_unknown | grep -q "no registered hypapp 'nosuch'" ||
+		{ REASON="no 'no registered hypapp' line"; return 1; }
+}
+
+# hello_unregister_rmmod: the documented way out; shutdown ran (root log).
+hello_unregister_rmmod() {
+	echo hello >$UNREG || { REASON="echo hello > hypapp_unregister failed"; return 1; }
+	_msg=$(rmmod $HELLO 2>&1) || { REASON="rmmod $HELLO after unregistering: $_msg"; return 1; }
+}
+
+# hypapp_hello_cycles: 5 x (unregister, rmmod, insmod, echo on every CPU).
+t_hypapp_hello_cycles() {
+	need_hello || return 1
+	_i=0
+	while [ $_i -lt 5 ]; do
+		hello_unregister_rmmod || { REASON="cycle $_i: $REASON"; return 1; }
+		_out=$(insmod $P/greenvisor-hello.ko 2>&1) ||
+			{ REASON="cycle $_i: insmod: $_out"; return 1; }
+		kmod_tap gv_hypapp_test quick=1 || return 1
+		kmod_suite gv_hypapp_test "hypapp_cycle$_i" "$NCPUS" >/dev/null ||
+			{ REASON="cycle $_i: $REASON"; return 1; }
+		_i=$((_i + 1))
+	done
+}
+
+# hypapp_hello_unload: unregister (its shutdown callback runs, in the root
+# log), rmmod; greenvisor stays loaded and can then be unloaded.
+t_hypapp_hello_unload() {
+	need_hello || return 1
+	mark hello_unload
+	hello_unregister_rmmod || return 1
+	! hello_loaded || { REASON="$HELLO still loaded"; return 1; }
+	since hello_unload | grep -q 'greenvisor: hypapp hello (id [0-9]*) unregistered' ||
+		{ REASON="no 'hypapp hello unregistered' line"; return 1; }
+	sleep 2
+	since hello_unload | grep -q 'greenvisor: root: hello: shutdown on cpu' ||
+		{ REASON="no root log line of hello's shutdown callback"; return 1; }
+	need_loaded
+}
+
 # suspend_refused: suspend would lose VMX state; greenvisor refuses it.
 t_suspend_refused() {
 	need_loaded || return 1
@@ -765,6 +867,8 @@ quick)
 	       ksft_genl_perm
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs
+	       hypapp_hello_load hypapp_module hypapp_unload_refused
+	       hypapp_unregister_unknown hypapp_hello_cycles hypapp_hello_unload
 	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * greenvisor hypapp test module (a test module; also for bare metal).
+ *
+ * With greenvisor and greenvisor-hello loaded: hello's calls on every CPU
+ * (echo, per-CPU counters, reserved numbers, its CPUID leaf), numbers no
+ * hypapp owns, hello's root text read+execute in the rich view and not
+ * writable; then registrations of this module's own tiny hypapp: every
+ * refusal (conflicting number range, CPUID range and name: -EBUSY;
+ * reserved events: -EOPNOTSUPP; bad ranges, a callback outside the text:
+ * -EINVAL) leaves its text writable and nothing registered, a good one
+ * works with the hypercall event quiesced and protects its text, a second
+ * registration is -EEXIST, unregistration undoes everything. Results are
+ * TAP lines in the kernel log. `quick=1`: only hello's echo on every CPU.
+ */
+#include <linux/cpu.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include "../../../include/greenvisor/vmcall.h"
+#include "../../../include/greenvisor/hypapp.h"
+#include "gv_hypapp_test.h"
+#include "gv_kmod.h"
+
+static unsigned long hello_text;
+module_param(hello_text, ulong, 0400);
+MODULE_PARM_DESC(hello_text, "address of hello's .gv_root_text section");
+static bool quick;
+module_param(quick, bool, 0400);
+MODULE_PARM_DESC(quick, "only hello's echo on every CPU");
+
+#define NR_TESTS	21	/* + 2 per online CPU */
+#define ECHOS		10
+#define TEST_BASE	0x1100u
+
+static unsigned int test_nr, failures;
+
+static void result(bool ok, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%sok %u %pV\n", ok ? "" : "not ", ++test_nr, &vaf);
+	va_end(args);
+	if (!ok)
+		failures++;
+}
+
+static long call(u32 nr, unsigned long io[6])
+{
+	return gv_vmcall6(nr, io);
+}
+
+/* On @cpu: ECHOS echo calls; 0 when every answer was right. */
+static long echo_on_cpu(void *unused)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ECHOS; i++) {
+		unsigned long io[6], want[6];
+		long ret;
+
+		for (j = 0; j < 6; j++)
+			want[j] = 0x1234567890ull * (i + 1) + j;
+		memcpy(io, want, sizeof(io));
+		ret = call(GV_HC_HELLO_ECHO, io);
+		if (ret)
+			return ret;
+		for (j = 0; j < 6; j++) {
+			if (io[j] != ~want[j])
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+struct counts {
+	long ret;
+	unsigned long cpu[NR_CPUS > 64 ? 64 : NR_CPUS];
+	unsigned long total;
+};
+
+/* On CPU 0: each online CPU's hello count. */
+static long read_counts(void *arg)
+{
+	struct counts *c = arg;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		unsigned long io[6] = { cpu };
+
+		if (cpu >= ARRAY_SIZE(c->cpu))
+			break;
+		c->ret = call(GV_HC_HELLO_COUNT, io);
+		if (c->ret)
+			return c->ret;
+		c->cpu[cpu] = io[0];
+		c->total = io[1];
+	}
+	return 0;
+}
+
+static void test_echo(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		result(work_on_cpu(cpu, echo_on_cpu, NULL) == 0,
+		       "hello_echo_cpu%u", cpu);
+}
+
+/* Each CPU's counter grows by its own calls only. */
+static void test_counts(void)
+{
+	struct counts before = { }, after = { };
+	bool ok = true;
+	unsigned int cpu, n = 0;
+
+	ok &= !work_on_cpu(0, read_counts, &before);
+	for_each_online_cpu(cpu) {
+		ok &= !work_on_cpu(cpu, echo_on_cpu, NULL);
+		n++;
+	}
+	ok &= !work_on_cpu(0, read_counts, &after);
+	for_each_online_cpu(cpu) {
+		/* CPU 0 also made the n count calls of the second read. */
+		unsigned long want = ECHOS + (cpu == 0 ? n : 0);
+
+		if (cpu < ARRAY_SIZE(after.cpu) && after.cpu[cpu] - before.cpu[cpu] != want) {
+			pr_info("# cpu%u: %lu -> %lu, want +%lu\n", cpu,
+				before.cpu[cpu], after.cpu[cpu], want);
+			ok = false;
+		}
+	}
+	result(ok && after.total - before.total == n * ECHOS + n,
+	       "hello_per_cpu_counters");
+}
+
+static void test_refusals_hello(void)
+{
+	unsigned long io[6] = { nr_cpu_ids + 5 };
+
+	result(call(GV_HC_HELLO_COUNT, io) == -GV_EINVAL, "hello_count_bad_cpu");
+	memset(io, 0, sizeof(io));
+	io[0] = ~0ul;
+	result(call(GV_HC_HELLO_COUNT, io) == -GV_EINVAL, "hello_count_cpu_all_ones");
+	result(call(GV_HC_HELLO_BASE + 2, io) == -GV_EINVAL &&
+	       call(GV_HC_HELLO_BASE + 3, io) == -GV_EINVAL,
+	       "hello_reserved_numbers");
+	result(call(GV_HC_HELLO_BASE + GV_HC_HELLO_COUNT_NR, io) == -GV_EINVAL &&
+	       call(0x1800, io) == -GV_EINVAL && call(GV_HC_HYPAPP_END - 1, io) == -GV_EINVAL &&
+	       call(GV_HC_NR_CORE, io) == -GV_EINVAL,
+	       "unowned_numbers_einval");
+}
+
+static long cpuid_on_cpu(void *unused)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(GV_CPUID_HELLO, 7, &a, &b, &c, &d);
+	if (a != GV_HELLO_MAGIC || !c || c > GV_HYPAPP_MAX || d != 7)
+		return -EIO;
+	cpuid(GV_CPUID_HELLO + 1, &a, &b, &c, &d);
+	return a == GV_HELLO_MAGIC ? -EIO : c;
+}
+
+static u32 hello_id;
+
+static void test_cpuid(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		long r = work_on_cpu(cpu, cpuid_on_cpu, NULL);
+
+		result(r >= 0, "hello_cpuid_leaf_cpu%u", cpu);
+	}
+	cpuid_count(GV_CPUID_HELLO, 0, &(u32){0}, &(u32){0}, &hello_id, &(u32){0});
+}
+
+static void test_info(void)
+{
+	unsigned long io[6] = { hello_id };
+	long ret = call(GV_HC_HYPAPP_INFO, io);
+
+	result(!ret && io[0] == (GV_HC_HELLO_BASE | (u64)GV_HC_HELLO_COUNT_NR << 32) &&
+	       io[1] == GV_CPUID_HELLO && io[2] == (1 | 1ull << 32) && io[3] >= 1 &&
+	       io[4] > 0, "hello_info ret %ld id %u", ret, hello_id);
+	memset(io, 0, sizeof(io));
+	result(call(GV_HC_HYPAPP_INFO, io) == -GV_EINVAL, "info_id0_einval");
+}
+
+/* The rich view's permissions of the page at module address @va. */
+static long ept_perm(unsigned long va)
+{
+	unsigned long io[6] = { PFN_PHYS(vmalloc_to_pfn((void *)va)) };
+	long ret = call(GV_HC_EPT_QUERY, io);
+
+	return ret ? ret : (long)io[2];
+}
+
+static int rewrite_through_alias(unsigned long addr)
+{
+	struct page *page = vmalloc_to_page((void *)addr);
+	u8 *alias;
+	int err;
+
+	if (!page)
+		return -ENOENT;
+	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!alias)
+		return -ENOMEM;
+	err = write_u8_nofault(alias + offset_in_page(addr), *(u8 *)addr);
+	vunmap(alias);
+	return err;
+}
+
+static void test_hello_text(void)
+{
+	if (!hello_text) {
+		pr_info("ok %u hello_text_rx # SKIP no address\n", ++test_nr);
+		pr_info("ok %u hello_text_write_blocked # SKIP no address\n", ++test_nr);
+		return;
+	}
+	result(ept_perm(hello_text) == 5, "hello_text_rx (perm %ld)",
+	       ept_perm(hello_text));
+	result(rewrite_through_alias(hello_text) == -EFAULT,
+	       "hello_text_write_blocked");
+}
+
+/* This module's own hypapp. */
+static const struct gv_hypapp_ops test_ops = {
+	.hypercall = gv_hypapp_test_call,
+};
+
+static struct gv_hypapp test_app = {
+	.owner = THIS_MODULE,
+	.name = "hypapp_test",
+	.ops = &test_ops,
+	.hc_base = TEST_BASE,
+	.hc_count = 2,
+	.quiesce = BIT(GV_HEV_HYPERCALL),
+	.data_pages = 1,
+	.text_start = GV_HYPAPP_TEXT_START,
+	.text_end = GV_HYPAPP_TEXT_END,
+};
+
+static int (*reg)(struct gv_hypapp *app);
+static int (*unreg)(struct gv_hypapp *app);
+
+/* Register a variant of test_app; it must fail with @want, changing nothing. */
+static void refused(struct gv_hypapp *app, int want, const char *name)
+{
+	unsigned long io[6] = { };
+	int err = reg(app);
+	long text = ept_perm((unsigned long)GV_HYPAPP_TEXT_START);
+
+	if (!err)
+		unreg(app);
+	result(err == want && text == 7 && call(TEST_BASE, io) == -GV_EINVAL,
+	       "refused_%s (err %d, want %d, text perm %ld)", name, err, want, text);
+}
+
+static void test_refusals(void)
+{
+	struct gv_hypapp_ops port_ops = test_ops;
+	struct gv_hypapp_ops outside_ops = test_ops;
+	struct gv_hypapp a;
+
+	a = test_app;
+	a.hc_base = GV_HC_HELLO_BASE + 2;
+	refused(&a, -EBUSY, "hc_range_overlaps_hello");
+	a = test_app;
+	a.cpuid_base = GV_CPUID_HELLO;
+	a.cpuid_count = 1;
+	a.ops = &(struct gv_hypapp_ops){ .hypercall = gv_hypapp_test_call,
+		.cpuid = (void *)gv_hypapp_test_call };
+	refused(&a, -EBUSY, "cpuid_leaf_of_hello");
+	a = test_app;
+	a.name = "hello";
+	refused(&a, -EBUSY, "name_of_hello");
+	port_ops.port = (void *)gv_hypapp_test_call;
+	a = test_app;
+	a.ops = &port_ops;
+	refused(&a, -EOPNOTSUPP, "port_event_not_dispatched");
+	a = test_app;
+	a.hc_base = GV_HC_VERSION;
+	refused(&a, -EINVAL, "core_number_range");
+	a = test_app;
+	a.hc_base = GV_HC_HYPAPP_END - 1;
+	refused(&a, -EINVAL, "range_past_the_end");
+	outside_ops.hypercall = (void *)test_refusals;
+	a = test_app;
+	a.ops = &outside_ops;
+	refused(&a, -EINVAL, "callback_outside_root_text");
+}
+
+static void test_own_hypapp(void)
+{
+	unsigned long io[6] = { 1000 };
+	unsigned long va = (unsigned long)GV_HYPAPP_TEXT_START;
+	int err = reg(&test_app);
+
+	result(!err && test_app.id, "register_ok (err %d, id %u)", err, test_app.id);
+	if (err)
+		return;
+	result(ept_perm(va) == 5, "own_text_rx");
+	result(!call(TEST_BASE + 1, io) && io[0] == 1042 && io[1] == 1 && io[2] == 1,
+	       "own_call_quiesced (%lu %lu %lu)", io[0], io[1], io[2]);
+	result(reg(&test_app) == -EEXIST, "register_twice_eexist");
+	result(!unreg(&test_app) && ept_perm(va) == 7 &&
+	       call(TEST_BASE, io) == -GV_EINVAL && unreg(&test_app) == -ENOENT,
+	       "unregister_undoes_everything");
+}
+
+static int __init gv_hypapp_test_init(void)
+{
+	u32 a, b, c, d;
+
+	pr_info("TAP version 13\n");
+	cpuid(GV_CPUID_LEAF_SIGNATURE, &a, &b, &c, &d);
+	if (b != GV_CPUID_SIG_EBX) {
+		pr_info("1..0 # SKIP greenvisor not loaded\n");
+		return 0;
+	}
+	if (quick) {
+		pr_info("1..%u\n", num_online_cpus());
+		test_echo();
+		return 0;
+	}
+	pr_info("1..%u\n", NR_TESTS + 2 * num_online_cpus());
+	test_echo();
+	test_counts();
+	test_refusals_hello();
+	test_cpuid();
+	test_info();
+	test_hello_text();
+	reg = symbol_get(greenvisor_hypapp_register);
+	unreg = symbol_get(greenvisor_hypapp_unregister);
+	if (reg && unreg) {
+		test_refusals();
+		test_own_hypapp();
+	}
+	if (reg)
+		symbol_put(greenvisor_hypapp_register);
+	if (unreg)
+		symbol_put(greenvisor_hypapp_unregister);
+	pr_info("# %u failures\n", failures);
+	return 0;
+}
+
+static void __exit gv_hypapp_test_exit(void)
+{
+}
+
+module_init(gv_hypapp_test_init);
+module_exit(gv_hypapp_test_exit);
+MODULE_DESCRIPTION("greenvisor hypapp framework test");
+MODULE_LICENSE("GPL");

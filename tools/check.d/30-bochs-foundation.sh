@@ -71,7 +71,7 @@ payload() {
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko"
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_fuzz_test.ko"
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_hypapp_test.ko")
-	for b in cpuid_leaf vmcall_user workload genl_perm gv_probe kvm_hold gv_bench; do
+	for b in cpuid_leaf vmcall_user workload genl_perm gv_probe kvm_hold gv_bench hello_user; do
 		items+=("bin:$SELF/$b")
 	done
 	gv_mkpayload "$dir" "${items[@]}"

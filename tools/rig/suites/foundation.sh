@@ -6,7 +6,7 @@
 # side is tools/check.d/30-bochs-foundation.sh.
 #
 # Payload:  /payload/greenvisor.ko, /payload/bin/{cpuid_leaf,vmcall_user,
-#           workload,gv_probe,kvm_hold,gv_bench} (selftests/greenvisor),
+#           workload,gv_probe,kvm_hold,gv_bench,hello_user} (selftests/greenvisor),
 #           /payload/bin/hvctl (optional), /payload/mode (optional).
 # Modes:    "full" (default; 2+ CPUs, haswell): everything below;
 #           "quick" (/payload/mode says quick; 1 CPU, any model):
@@ -500,6 +500,16 @@ t_hypapp_module() {
 	kmod_suite gv_hypapp_test hypapp $((21 + 2 * NCPUS))
 }
 
+# hypapp_hello_user: hello's calls from ring 3 (it allows them) on every
+# CPU: echo and count (selftests/greenvisor/hello_user.c).
+t_hypapp_hello_user() {
+	need_hello || return 1
+	_out=$(hello_user 2>&1) && { echo "$_out" | sed 's/^/# /'; return 0; }
+	echo "$_out" | sed 's/^/# /'
+	REASON=$(echo "$_out" | grep -m 1 FAIL)
+	return 1
+}
+
 # hypapp_unload_refused: a registered hypapp's module cannot be removed,
 # nor greenvisor while a hypapp module is loaded; both keep working.
 t_hypapp_unload_refused() {
@@ -559,6 +569,8 @@ t_hypapp_hello_unload() {
 	mark hello_unload
 	hello_unregister_rmmod || return 1
 	! hello_loaded || { REASON="$HELLO still loaded"; return 1; }
+	_out=$(hello_user absent 2>&1) ||
+		{ REASON="after unregistering: $(echo "$_out" | grep -m 1 FAIL)"; return 1; }
 	since hello_unload | grep -q 'greenvisor: hypapp hello (id [0-9]*) unregistered' ||
 		{ REASON="no 'hypapp hello unregistered' line"; return 1; }
 	sleep 2
@@ -867,7 +879,8 @@ quick)
 	       ksft_genl_perm
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs
-	       hypapp_hello_load hypapp_module hypapp_unload_refused
+	       hypapp_hello_load hypapp_module hypapp_hello_user
+	       hypapp_unload_refused
 	       hypapp_unregister_unknown hypapp_hello_cycles hypapp_hello_unload
 	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles

@@ -76,6 +76,7 @@ openssl req -new -x509 -nodes -days 1 -subj "/CN=greenvisor CI throwaway key" \
 
 DEST=$OUT/destdir
 EXPECT_INSTALL="lib/modules/$KVER/updates/greenvisor/greenvisor.ko
+lib/modules/$KVER/updates/greenvisor/hypapps/greenvisor-hello.ko
 usr/share/bash-completion/completions/hvctl
 usr/share/doc/greenvisor/examples/modprobe.d/greenvisor.conf
 usr/share/man/man8/hvctl.8
@@ -99,6 +100,10 @@ make_install() {
 	[[ $got == "$want" ]] || { echo "expected:"; echo "${want//$'\n'/$'\n'  }"; return 1; }
 	grep -q "^updates/greenvisor/greenvisor.ko:" "$DEST/lib/modules/$KVER/modules.dep" ||
 		{ echo "modules.dep has no updates/greenvisor/greenvisor.ko line"; return 1; }
+	# A hypapp depends on greenvisor (it uses its symbols).
+	grep -q "^updates/greenvisor/hypapps/greenvisor-hello.ko: updates/greenvisor/greenvisor.ko" \
+		"$DEST/lib/modules/$KVER/modules.dep" ||
+		{ echo "modules.dep has no hello line depending on greenvisor.ko"; return 1; }
 	[[ -x $DEST/usr/sbin/hvctl ]] || { echo "hvctl not executable"; return 1; }
 }
 step install/files "$OUT/install.log" make_install || true

@@ -248,8 +248,6 @@ static int register_quiesced(struct gv_cpu *c, struct gv_hypapp_slot *s)
 	err = text_protect(c, &s->d, true);
 	if (err)
 		goto undo_map;
-	s->perm = GV_HC_FROM_RICH |
-		  (s->d.hc_flags & GV_HYPAPP_HC_USER ? GV_HC_FROM_USER : 0);
 	init = op(s, GV_HEV_INIT);
 	if (init) {
 		host_tlb_sync(c);

@@ -26,7 +26,8 @@
 struct gv_hypapp_desc {
 	u32 magic;
 	char name[GV_HYPAPP_NAME_LEN];
-	u32 hc_base, hc_count, hc_flags;
+	u32 hc_base, hc_count;
+	u64 hc_user;		/* bit i: hc_base + i callable from CPL 1-3 */
 	u32 cpuid_base, cpuid_count;
 	u32 quiesce;
 	u32 data_pages;
@@ -39,7 +40,6 @@ struct gv_hypapp_desc {
 /* One registered hypapp (pool). Slot i holds id i + 1. */
 struct gv_hypapp_slot {
 	u32 used;
-	u32 perm;		/* dispatcher flags (hv_hc_perm.h GV_HC_FROM_*) */
 	u32 inflight;		/* CPUs inside one of its callbacks */
 	u64 calls;		/* vmcalls dispatched to it */
 	void *data;		/* its pool page, or NULL */
@@ -89,6 +89,12 @@ struct gv_hypapp_slot *gv_hypapp_find_hc(struct gv_hypapp_table *t, u32 nr,
 /* The same for CPUID @leaf. */
 struct gv_hypapp_slot *gv_hypapp_find_cpuid(struct gv_hypapp_table *t,
 					    u32 leaf, u32 *index);
+
+/*
+ * The dispatcher flags (hv_hc_perm.h GV_HC_FROM_*) of call @index of
+ * slot @s: the rich OS's kernel, and user mode for the calls in hc_user.
+ */
+u32 gv_hypapp_hc_perm(const struct gv_hypapp_slot *s, u32 index);
 
 /* The registered slot of hypapp @id (1 .. GV_HYPAPP_MAX), or NULL. */
 struct gv_hypapp_slot *gv_hypapp_slot_of(struct gv_hypapp_table *t, u64 id);

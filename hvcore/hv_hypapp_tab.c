@@ -6,6 +6,7 @@
  */
 #include "hv_root.h"
 #include "hv_hypapp.h"
+#include "hv_hc_perm.h"
 
 /* [base, base + count) inside [first, end), not wrapping (count 0: ok). */
 static bool range_inside(u32 base, u32 count, u32 first, u32 end)
@@ -18,6 +19,12 @@ static bool range_inside(u32 base, u32 count, u32 first, u32 end)
 static bool ranges_overlap(u32 b1, u32 n1, u32 b2, u32 n2)
 {
 	return n1 && n2 && b1 < b2 + n2 && b2 < b1 + n1;
+}
+
+/* Bits of hc_user that name calls of a range of @count. */
+static u64 calls_mask(u32 count)
+{
+	return count >= 64 ? ~0ull : BIT_ULL(count) - 1;
 }
 
 static bool name_ok(const char *name)
@@ -96,7 +103,7 @@ int gv_hypapp_desc_check(const struct gv_hypapp_desc *d,
 			  GV_CPUID_HYPAPP_END) ||
 	    (d->cpuid_count && !d->ops[GV_HEV_CPUID]))
 		return -GV_EINVAL;
-	if (d->hc_flags & ~GV_HYPAPP_HC_USER ||
+	if (d->hc_user & ~calls_mask(d->hc_count) ||
 	    d->quiesce & ~(BIT(GV_HEV_DISPATCHED) - 1) ||
 	    d->data_pages > GV_HYPAPP_DATA_PAGES)
 		return -GV_EINVAL;
@@ -184,6 +191,13 @@ struct gv_hypapp_slot *gv_hypapp_find_cpuid(struct gv_hypapp_table *t,
 		}
 	}
 	return NULL;
+}
+
+u32 gv_hypapp_hc_perm(const struct gv_hypapp_slot *s, u32 index)
+{
+	bool user = index < 64 && (s->d.hc_user & BIT_ULL(index));
+
+	return GV_HC_FROM_RICH | (user ? GV_HC_FROM_USER : 0);
 }
 
 struct gv_hypapp_slot *gv_hypapp_slot_of(struct gv_hypapp_table *t, u64 id)

@@ -118,19 +118,23 @@ static u32 caller_partition(struct gv_cpu *c)
 }
 
 /*
- * The table entry of @nr, or its hypapp's slot (*@app, *@index): either
- * way the flags gv_hc_permit() checks, or NULL for an unknown number.
+ * The table entry of @nr, or its hypapp's slot (*@app, *@index, the call's
+ * flags in *@app_flags): either way the flags gv_hc_permit() checks, or
+ * NULL for an unknown number.
  */
 static const u32 *lookup(struct gv_cpu *c, u64 nr,
 			 const struct gv_hc_entry **e,
-			 struct gv_hypapp_slot **app, u32 *index)
+			 struct gv_hypapp_slot **app, u32 *index, u32 *app_flags)
 {
 	if (nr < GV_ARRAY_SIZE(gv_hc_table)) {
 		*e = &gv_hc_table[nr & gv_index_mask_nospec(nr, GV_ARRAY_SIZE(gv_hc_table))];
 		return (*e)->handler ? &(*e)->flags : NULL;
 	}
 	*app = gv_hypapp_lookup_hc(c, nr, index);
-	return *app ? &(*app)->perm : NULL;
+	if (!*app)
+		return NULL;
+	*app_flags = gv_hypapp_hc_perm(*app, *index);
+	return app_flags;
 }
 
 void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
@@ -138,8 +142,8 @@ void gv_handle_vmcall(struct gv_cpu *c, struct gv_regs *regs)
 	u64 nr = (u32)regs->rax;
 	const struct gv_hc_entry *e = NULL;
 	struct gv_hypapp_slot *app = NULL;
-	u32 index = 0;
-	const u32 *flags = lookup(c, nr, &e, &app, &index);
+	u32 index = 0, app_flags = 0;
+	const u32 *flags = lookup(c, nr, &e, &app, &index, &app_flags);
 
 	switch (gv_hc_permit((regs->rax >> 32) == GV_HC_SIGNATURE,
 			     c->hv->hc_rights, caller_partition(c),

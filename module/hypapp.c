@@ -97,7 +97,7 @@ static void fill_desc(struct gv_hypapp_desc *d, const struct gv_hypapp *app,
 	strscpy(d->name, app->name, sizeof(d->name));
 	d->hc_base = app->hc_base;
 	d->hc_count = app->hc_count;
-	d->hc_flags = app->hc_flags;
+	d->hc_user = app->hc_user;
 	d->cpuid_base = app->cpuid_base;
 	d->cpuid_count = app->cpuid_count;
 	d->quiesce = app->quiesce;

@@ -28,6 +28,7 @@ static const struct gv_hypapp_ops hello_ops = {
 	.hypercall = hello_hypercall,
 	.cpuid = hello_cpuid,
 	.nmi = hello_nmi,
+	.ept = hello_ept,
 	.shutdown = hello_shutdown,
 };
 
@@ -38,7 +39,9 @@ static struct gv_hypapp hello_app = {
 	/* Its numbers and CPUID leaf, fixed in the uapi header. */
 	.hc_base = GV_HC_HELLO_BASE,
 	.hc_count = GV_HC_HELLO_COUNT_NR,
-	.hc_flags = GV_HYPAPP_HC_USER,	/* ring 3 may call it too */
+	/* Ring 3 may echo and count; GUARD is for the kernel only. */
+	.hc_user = BIT_ULL(GV_HC_HELLO_ECHO - GV_HC_HELLO_BASE) |
+		   BIT_ULL(GV_HC_HELLO_COUNT - GV_HC_HELLO_BASE),
 	.cpuid_base = GV_CPUID_HELLO,
 	.cpuid_count = 1,
 	/* Nothing hello does needs the other CPUs stopped. */

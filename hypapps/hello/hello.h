@@ -8,9 +8,10 @@
 #define GV_HELLO_H
 
 #include "../../include/greenvisor/hypapp.h"
+#include "../../include/greenvisor/hypapp_ept.h"
 
 /* CPUs hello counts for; the rest share the last counter. */
-#define HELLO_MAX_CPUS		500
+#define HELLO_MAX_CPUS		496
 
 /*
  * hello's root data: the one pool page greenvisor gives it (zeroed at
@@ -20,6 +21,9 @@
 struct hello_data {
 	u64 calls[HELLO_MAX_CPUS];	/* per CPU; only that CPU writes */
 	u64 nmis;			/* rich-OS NMIs seen (all CPUs) */
+	u64 guard_pa;			/* GV_HC_HELLO_GUARD's page, or 0 */
+	u64 guard_writes;		/* writes trapped on it */
+	u32 guard_mode;			/* 1 block, 2 let the first through */
 	u32 id;				/* hello's hypapp id */
 };
 
@@ -30,6 +34,7 @@ long hello_hypercall(struct gv_cpu *c, u32 index, struct gv_hypapp_args *a,
 void hello_cpuid(struct gv_cpu *c, u32 index, u32 ecx,
 		 struct gv_hypapp_cpuid *out, void *data);
 void hello_nmi(struct gv_cpu *c, void *data);
+int hello_ept(struct gv_cpu *c, u64 gpa, u64 gva, u64 qual, void *data);
 void hello_shutdown(struct gv_cpu *c, void *data);
 
 #endif /* GV_HELLO_H */

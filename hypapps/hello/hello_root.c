@@ -68,6 +68,77 @@ static long hello_count(struct gv_cpu *c, struct hello_data *h,
 	return GV_OK;
 }
 
+#define PAGE		4096ull
+#define MODE_BLOCK	1
+#define MODE_ONCE	2
+
+/* Give the guarded page its access back and drop the claim. */
+static long guard_release(struct gv_cpu *c, struct hello_data *h)
+{
+	long err = gv_hpt_set_prot(c, GV_VIEW_RICH, h->guard_pa, PAGE,
+				   GV_EPT_RWX);
+
+	gv_hpt_release(c, h->id, GV_VIEW_RICH, h->guard_pa, PAGE);
+	h->guard_pa = 0;
+	return err;
+}
+
+/*
+ * GV_HC_HELLO_GUARD (CPL0 only: not in hello's hc_user): arg0 = page,
+ * arg1 = mode. Claim first (violations on the page come to hello_ept),
+ * then take write access away; undo the claim if that fails.
+ */
+static long hello_guard(struct gv_cpu *c, struct hello_data *h,
+			struct gv_hypapp_args *a)
+{
+	u64 pa = a->a[0], mode = a->a[1];
+	long err;
+
+	if (pa & (PAGE - 1) || mode > MODE_ONCE)
+		return -GV_EINVAL;
+	if (mode == 0) {
+		if (!h->guard_pa || pa != h->guard_pa)
+			return -GV_ENOENT;
+		a->a[0] = h->guard_writes;
+		return guard_release(c, h);
+	}
+	if (h->guard_pa)
+		return -GV_EBUSY;
+	err = gv_hypapp_ept_claim(c, h->id, GV_VIEW_RICH, pa, PAGE);
+	if (err)
+		return err;
+	err = gv_hpt_set_prot(c, GV_VIEW_RICH, pa, PAGE, GV_EPT_R | GV_EPT_X);
+	if (err) {
+		gv_hpt_release(c, h->id, GV_VIEW_RICH, pa, PAGE);
+		return err;
+	}
+	h->guard_writes = 0;
+	h->guard_mode = mode;
+	WRITE_ONCE(h->guard_pa, pa);
+	a->a[0] = 0;
+	return GV_OK;
+}
+
+/*
+ * A violation in the claimed page (greenvisor only calls this for ranges
+ * hello claimed). Writes are counted; in MODE_ONCE the first one makes the
+ * page writable again and restarts (GV_HYPAPP_EPT_RETRY).
+ */
+int hello_ept(struct gv_cpu *c, u64 gpa, u64 gva, u64 qual, void *data)
+{
+	struct hello_data *h = data;
+
+	if (!(qual & GV_EPT_W) || (gpa & ~(PAGE - 1)) != READ_ONCE(h->guard_pa))
+		return GV_HYPAPP_EPT_BLOCK;
+	__atomic_add_fetch(&h->guard_writes, 1, __ATOMIC_RELAXED);
+	if (h->guard_mode != MODE_ONCE)
+		return GV_HYPAPP_EPT_BLOCK;
+	h->guard_mode = MODE_BLOCK;
+	if (gv_hpt_set_prot(c, GV_VIEW_RICH, h->guard_pa, PAGE, GV_EPT_RWX))
+		return GV_HYPAPP_EPT_BLOCK;
+	return GV_HYPAPP_EPT_RETRY;
+}
+
 /*
  * Every call in [GV_HC_HELLO_BASE, + GV_HC_HELLO_COUNT_NR): the dispatcher
  * checked the caller and clamped @index to the range.
@@ -85,6 +156,8 @@ long hello_hypercall(struct gv_cpu *c, u32 index, struct gv_hypapp_args *a,
 		return hello_echo(a);
 	case GV_HC_HELLO_COUNT - GV_HC_HELLO_BASE:
 		return hello_count(c, h, a);
+	case GV_HC_HELLO_GUARD - GV_HC_HELLO_BASE:
+		return hello_guard(c, h, a);
 	default:
 		return -GV_EINVAL;	/* reserved numbers of the range */
 	}
@@ -113,6 +186,8 @@ void hello_shutdown(struct gv_cpu *c, void *data)
 {
 	struct hello_data *h = data;
 
+	if (h->guard_pa)
+		guard_release(c, h);
 	gv_log("hello: shutdown on cpu%u, %llu NMIs seen", gv_hypapp_cpu(c),
 	       h->nmis);
 }

@@ -82,7 +82,8 @@ struct gv_hypapp_cpuid {
  *             then undone completely.
  * @hypercall: call number hc_base + @index (index < hc_count, clamped
  *             against speculation) from a caller the dispatcher already
- *             permitted; returns the status (0, GV_HC_RETRY, -GV_E*).
+ *             permitted (CPL0, or any CPL for the calls in hc_user);
+ *             returns the status (0, GV_HC_RETRY, -GV_E*).
  * @ept:       a violation in a range claimed with gv_hypapp_ept_claim().
  * @cpuid:     CPUID leaf cpuid_base + @index; fill @out (subleaf in @ecx).
  * @nmi:       an NMI that is not greenvisor's arrived (it is still
@@ -104,9 +105,6 @@ struct gv_hypapp_ops {
 	void *port, *mtrr, *db, *bp;
 };
 
-/* struct gv_hypapp.hc_flags */
-#define GV_HYPAPP_HC_USER	BIT(0)	/* also callable from CPL 1-3 */
-
 /* The ept callback's verdicts (as enum gv_ept_verdict). */
 #define GV_HYPAPP_EPT_BLOCK	0
 #define GV_HYPAPP_EPT_RETRY	1
@@ -119,7 +117,8 @@ struct gv_hypapp_ops {
  * @hc_base, @hc_count: its vmcall numbers, [hc_base, hc_base + hc_count)
  *               inside [GV_HC_HYPAPP_FIRST, GV_HC_HYPAPP_END); 0 calls
  *               is allowed. Overlap with a registered hypapp: -EBUSY.
- * @hc_flags:    GV_HYPAPP_HC_*: who may call (rich OS kernel always).
+ * @hc_user:     bit i set: call hc_base + i (i < 64) may also be made from
+ *               CPL 1-3; every call may be made by the rich OS's kernel.
  * @cpuid_base, @cpuid_count: CPUID leaves it answers, inside
  *               [GV_CPUID_HYPAPP_FIRST, GV_CPUID_HYPAPP_END). Overlap:
  *               -EBUSY.
@@ -133,7 +132,8 @@ struct gv_hypapp {
 	struct module *owner;
 	const char *name;
 	const struct gv_hypapp_ops *ops;
-	u32 hc_base, hc_count, hc_flags;
+	u32 hc_base, hc_count;
+	u64 hc_user;
 	u32 cpuid_base, cpuid_count;
 	u32 quiesce;
 	u32 data_pages;

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hello_user: the hello hypapp (hypapps/hello) called from ring 3, which
- * it allows (GV_HYPAPP_HC_USER), on every CPU in turn.
+ * it allows for ECHO and COUNT (hc_user), on every CPU in turn.
  *
  *   hello_user          echo (every bit inverted back, other registers
  *                       preserved) and count (this CPU's counter grew by
- *                       exactly the calls made) on every CPU: exit 0
+ *                       exactly the calls made) on every CPU, and
+ *                       GV_HC_HELLO_GUARD (CPL0 only) raising #GP(0)
+ *                       (SIGSEGV) from ring 3: exit 0
  *   hello_user absent   hello is not registered: GV_HC_HELLO_ECHO returns
  *                       -EINVAL and changes no register: exit 0
  *
  * Prints one line per CPU and a summary; exit 1 on any failure.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <unistd.h>
 #include "gv_test.h"
 
@@ -39,6 +43,30 @@ static int64_t call(uint32_t nr, uint64_t a0, struct gv_vmcall_regs *r)
 	return (int64_t)r->rax;
 }
 
+static sigjmp_buf gp_env;
+
+static void on_segv(int sig, siginfo_t *si, void *ctx)
+{
+	siglongjmp(gp_env, 1);
+}
+
+/* A CPL0-only hypapp call from ring 3: #GP(0), i.e. SIGSEGV. */
+static bool guard_raises_gp(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
+	struct sigaction old;
+	struct gv_vmcall_regs r;
+	volatile bool faulted = false;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(gp_env, 1))
+		faulted = true;
+	else
+		call(GV_HC_HELLO_GUARD, 0x1000, &r);
+	sigaction(SIGSEGV, &old, NULL);
+	return faulted;
+}
+
 static const char *check_present(int cpu)
 {
 	struct gv_vmcall_regs r;
@@ -62,6 +90,8 @@ static const char *check_present(int cpu)
 	/* The CALLS echos and the second count call itself. */
 	if (after - before != CALLS + 1)
 		return "counter did not grow by the calls made";
+	if (!guard_raises_gp())
+		return "GV_HC_HELLO_GUARD from ring 3 did not raise #GP";
 	return NULL;
 }
 

@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 
 #include "../../hvcore/hv_hypapp.h"
+#include "../../hvcore/hv_hc_perm.h"
 #include "gv_kunit.h"
 
 #define VA_LO	0xffffffffc0000000ull
@@ -67,8 +68,10 @@ MUT(m_cpuid_below, d->cpuid_base = GV_CPUID_HYPAPP_FIRST - 1)
 MUT(m_cpuid_hv_leaf, d->cpuid_base = 0x40000000)
 MUT(m_cpuid_past_end, d->cpuid_base = GV_CPUID_HYPAPP_END)
 MUT(m_cpuid_no_callback, d->ops[GV_HEV_CPUID] = 0)
-MUT(m_flags_user, d->hc_flags = GV_HYPAPP_HC_USER)
-MUT(m_flags_unknown, d->hc_flags = 2)
+MUT(m_user_all_calls, d->hc_user = 0xf)
+MUT(m_user_past_count, d->hc_user = 0x10)
+MUT(m_user_64_calls, d->hc_count = 64; d->hc_user = ~0ull)
+MUT(m_user_bit63_of_63, d->hc_count = 63; d->hc_user = BIT_ULL(63))
 MUT(m_quiesce_all, d->quiesce = BIT(GV_HEV_DISPATCHED) - 1)
 MUT(m_quiesce_reserved, d->quiesce = BIT(GV_HEV_PORT))
 MUT(m_data_two, d->data_pages = 2)
@@ -133,8 +136,10 @@ static const struct check_case check_cases[] = {
 	{ "cpuid_greenvisor_leaf", m_cpuid_hv_leaf, -GV_EINVAL },
 	{ "cpuid_past_end", m_cpuid_past_end, -GV_EINVAL },
 	{ "cpuid_without_callback", m_cpuid_no_callback, -GV_EINVAL },
-	{ "flags_user", m_flags_user, 0 },
-	{ "flags_unknown", m_flags_unknown, -GV_EINVAL },
+	{ "user_all_calls", m_user_all_calls, 0 },
+	{ "user_call_past_count", m_user_past_count, -GV_EINVAL },
+	{ "user_64_calls", m_user_64_calls, 0 },
+	{ "user_bit63_of_63_calls", m_user_bit63_of_63, -GV_EINVAL },
 	{ "quiesce_all_dispatched", m_quiesce_all, 0 },
 	{ "quiesce_reserved_event", m_quiesce_reserved, -GV_EINVAL },
 	{ "data_two_pages", m_data_two, -GV_EINVAL },
@@ -303,11 +308,45 @@ static void lookup(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, gv_hypapp_find_cpuid(t, 0x40000110, &idx));
 }
 
+/*
+ * Per-call permissions: hc_user's bits reach gv_hc_permit() unchanged, so
+ * a CPL0-only call of a hypapp from ring 3 is #GP(0) there, like a core one.
+ */
+static void call_perm(struct kunit *test)
+{
+	struct gv_hypapp_slot s = { .used = 1 };
+	u32 f;
+
+	s.d.hc_count = 4;
+	s.d.hc_user = 0x5;
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 0), GV_HC_FROM_RICH | GV_HC_FROM_USER);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 1), GV_HC_FROM_RICH);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 2), GV_HC_FROM_RICH | GV_HC_FROM_USER);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 3), GV_HC_FROM_RICH);
+	f = gv_hypapp_hc_perm(&s, 1);
+	KUNIT_EXPECT_EQ(test, gv_hc_permit(true, BIT(GV_PART_RICH), GV_PART_RICH, 3, &f),
+			GV_HC_RAISE_GP);
+	KUNIT_EXPECT_EQ(test, gv_hc_permit(true, BIT(GV_PART_RICH), GV_PART_RICH, 0, &f),
+			GV_HC_RUN);
+	KUNIT_EXPECT_EQ(test, gv_hc_permit(true, BIT(GV_PART_GREEN) | BIT(GV_PART_RICH),
+					   GV_PART_GREEN, 0, &f), GV_HC_FAIL_EINVAL);
+	f = gv_hypapp_hc_perm(&s, 0);
+	KUNIT_EXPECT_EQ(test, gv_hc_permit(true, BIT(GV_PART_RICH), GV_PART_RICH, 3, &f),
+			GV_HC_RUN);
+	/* Ranges longer than 64 calls: calls 64 and up are CPL0 only. */
+	s.d.hc_count = 100;
+	s.d.hc_user = BIT_ULL(63);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 63), GV_HC_FROM_RICH | GV_HC_FROM_USER);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 64), GV_HC_FROM_RICH);
+	KUNIT_EXPECT_EQ(test, gv_hypapp_hc_perm(&s, 99), GV_HC_FROM_RICH);
+}
+
 static struct kunit_case gv_hypapp_cases[] = {
 	KUNIT_CASE_PARAM(desc_check, check_gen_params),
 	KUNIT_CASE_PARAM(conflict, conflict_gen_params),
 	KUNIT_CASE(slots),
 	KUNIT_CASE(lookup),
+	KUNIT_CASE(call_perm),
 	{}
 };
 

@@ -261,7 +261,8 @@
 
 /*
  * The hello hypapp (hypapps/hello, greenvisor-hello.ko): the template.
- * Numbers GV_HC_HELLO_BASE + 0 .. 3, callable from any CPL:
+ * Numbers GV_HC_HELLO_BASE + 0 .. 3; ECHO and COUNT from any CPL, GUARD
+ * from CPL0 only (#GP(0) from CPL 1-3, like a core CPL0 call):
  *
  * GV_HC_HELLO_ECHO
  *   in:  arg0..5; out: result0..5 = arg0..5 with every bit inverted
@@ -271,14 +272,29 @@
  *   in:  arg0 = CPU index; out: result0 = calls that CPU made to hello
  *        (echo and count included), result1 = calls on all CPUs
  *   err: -GV_EINVAL unknown CPU index
- * GV_HC_HELLO_BASE + 2, + 3: reserved, -GV_EINVAL (hello's own answer for
- *   a number of its range it does not define).
+ * GV_HC_HELLO_GUARD (CPL0)
+ *   Exercises the hypapp EPT API: write-protect one page of rich-OS RAM in
+ *   the rich view and receive the write violations on it.
+ *   in:  arg0 = the page's physical address (4 KiB aligned), arg1 = mode:
+ *        1: read-only, every write faults (blocked, counted);
+ *        2: read-only until the first write, which is counted and then let
+ *           through (hello makes the page writable and the write restarts);
+ *        0: give the page its full access back and drop the claim
+ *   out: result0 = writes trapped on the page since it was guarded
+ *   err: -GV_EBUSY another page is guarded (one at a time), or the page is
+ *        claimed by another hypapp; -GV_ENOENT mode 0 for a page that is not
+ *        the guarded one; -GV_EINVAL bad mode or address; the EPT API's
+ *        errors (-GV_EPERM for hypervisor memory, -GV_EBUSY lent memory).
+ *   Unregistering hello gives the page back.
+ * GV_HC_HELLO_BASE + 3: reserved, -GV_EINVAL (hello's own answer for a
+ *   number of its range it does not define).
  * CPUID GV_CPUID_HELLO: EAX = GV_HELLO_MAGIC, EBX = calls on this CPU.
  */
 #define GV_HC_HELLO_BASE	0x1000u
 #define GV_HC_HELLO_COUNT_NR	4
 #define GV_HC_HELLO_ECHO	(GV_HC_HELLO_BASE + 0)
 #define GV_HC_HELLO_COUNT	(GV_HC_HELLO_BASE + 1)
+#define GV_HC_HELLO_GUARD	(GV_HC_HELLO_BASE + 2)
 #define GV_CPUID_HELLO		GV_CPUID_HYPAPP_FIRST
 #define GV_HELLO_MAGIC		0x6f6c6c68u	/* "hllo" */
 

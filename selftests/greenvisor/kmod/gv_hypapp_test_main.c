@@ -14,6 +14,7 @@
  * TAP lines in the kernel log. `quick=1`: only hello's echo on every CPU.
  */
 #include <linux/cpu.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -30,22 +31,30 @@ static bool quick;
 module_param(quick, bool, 0400);
 MODULE_PARM_DESC(quick, "only hello's echo on every CPU");
 
-#define NR_TESTS	21	/* + 2 per online CPU */
+#define NR_TESTS	24	/* + 2 per online CPU */
 #define ECHOS		10
 #define TEST_BASE	0x1100u
 
 static unsigned int test_nr, failures;
 
+/*
+ * One TAP result. The name is what @fmt gives up to the first space (stable
+ * across runs); the rest, e.g. the values seen, is printed as a diagnostic.
+ */
 static void result(bool ok, const char *fmt, ...)
 {
-	struct va_format vaf;
+	char line[160], *detail;
 	va_list args;
 
 	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_info("%sok %u %pV\n", ok ? "" : "not ", ++test_nr, &vaf);
+	vsnprintf(line, sizeof(line), fmt, args);
 	va_end(args);
+	detail = strchr(line, ' ');
+	if (detail) {
+		*detail++ = '\0';
+		pr_info("# %s: %s\n", line, detail);
+	}
+	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, line);
 	if (!ok)
 		failures++;
 }
@@ -148,9 +157,8 @@ static void test_refusals_hello(void)
 	memset(io, 0, sizeof(io));
 	io[0] = ~0ul;
 	result(call(GV_HC_HELLO_COUNT, io) == -GV_EINVAL, "hello_count_cpu_all_ones");
-	result(call(GV_HC_HELLO_BASE + 2, io) == -GV_EINVAL &&
-	       call(GV_HC_HELLO_BASE + 3, io) == -GV_EINVAL,
-	       "hello_reserved_numbers");
+	result(call(GV_HC_HELLO_BASE + 3, io) == -GV_EINVAL,
+	       "hello_reserved_number");
 	result(call(GV_HC_HELLO_BASE + GV_HC_HELLO_COUNT_NR, io) == -GV_EINVAL &&
 	       call(0x1800, io) == -GV_EINVAL && call(GV_HC_HYPAPP_END - 1, io) == -GV_EINVAL &&
 	       call(GV_HC_NR_CORE, io) == -GV_EINVAL,
@@ -230,6 +238,53 @@ static void test_hello_text(void)
 	       ept_perm(hello_text));
 	result(rewrite_through_alias(hello_text) == -EFAULT,
 	       "hello_text_write_blocked");
+}
+
+/* GV_HC_HELLO_GUARD on @pa with @mode; *@writes = result0. */
+static long hello_guard(u64 pa, unsigned long mode, unsigned long *writes)
+{
+	unsigned long io[6] = { pa, mode };
+	long ret = call(GV_HC_HELLO_GUARD, io);
+
+	*writes = io[0];
+	return ret;
+}
+
+/*
+ * hello's EPT use: a guarded page is read-only in the rich view, writes
+ * fault (blocked, counted) or, in mode 2, the first one goes through.
+ */
+static void test_guard(void)
+{
+	struct page *pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	unsigned long w = 0, r[6] = { };
+	u64 pa, *va;
+	bool ok;
+
+	if (!pg) {
+		result(false, "guard_page_allocated");
+		return;
+	}
+	pa = page_to_phys(pg);
+	va = page_address(pg);
+	ok = !hello_guard(pa, 1, &w);
+	r[0] = pa;
+	ok = ok && !call(GV_HC_EPT_QUERY, r) && r[2] == 5;
+	ok = ok && write_u64_nofault(va, 0x1234) == -EFAULT && READ_ONCE(*va) == 0;
+	ok = ok && hello_guard(pa, 1, &w) == -GV_EBUSY;
+	ok = ok && !hello_guard(pa, 0, &w) && w == 1;
+	ok = ok && write_u64_nofault(va, 0x1234) == 0 && READ_ONCE(*va) == 0x1234;
+	result(ok, "hello_guard_blocks_writes (writes %lu)", w);
+	ok = !hello_guard(pa, 2, &w) && write_u64_nofault(va, 0x5678) == 0 &&
+	     READ_ONCE(*va) == 0x5678 && !hello_guard(pa, 0, &w) && w == 1;
+	result(ok, "hello_guard_first_write_through (writes %lu)", w);
+	memset(r, 0, sizeof(r));
+	ok = hello_guard(pa | 8, 1, &w) == -GV_EINVAL && hello_guard(pa, 3, &w) == -GV_EINVAL &&
+	     hello_guard(pa, 0, &w) == -GV_ENOENT &&
+	     !call(GV_HC_SELFTEST_CANARY, r) && hello_guard(r[0], 1, &w) == -GV_EPERM &&
+	     hello_guard(pa, 0, &w) == -GV_ENOENT;
+	result(ok, "hello_guard_refusals");
+	__free_page(pg);
 }
 
 /* This module's own hypapp. */
@@ -339,6 +394,7 @@ static int __init gv_hypapp_test_init(void)
 	test_cpuid();
 	test_info();
 	test_hello_text();
+	test_guard();
 	reg = symbol_get(greenvisor_hypapp_register);
 	unreg = symbol_get(greenvisor_hypapp_unregister);
 	if (reg && unreg) {

@@ -31,7 +31,7 @@ static bool quick;
 module_param(quick, bool, 0400);
 MODULE_PARM_DESC(quick, "only hello's echo on every CPU");
 
-#define NR_TESTS	24	/* + 2 per online CPU */
+#define NR_TESTS	25	/* + 2 per online CPU */
 #define ECHOS		10
 #define TEST_BASE	0x1100u
 
@@ -287,6 +287,44 @@ static void test_guard(void)
 	__free_page(pg);
 }
 
+/*
+ * The raw registration calls with bad input: refused, nothing registered
+ * (hello keeps its id, no new one answers).
+ */
+static void test_raw_bad_input(void)
+{
+	unsigned long *zeros = (unsigned long *)get_zeroed_page(GFP_KERNEL);
+	unsigned long r[6] = { }, io[6];
+	bool ok;
+
+	if (!zeros) {
+		result(false, "raw_register_bad_input no page");
+		return;
+	}
+	ok = !call(GV_HC_SELFTEST_CANARY, r);
+	memset(io, 0, sizeof(io));
+	io[0] = 0x1234;
+	ok = ok && call(GV_HC_HYPAPP_REGISTER, io) == -GV_EINVAL;
+	io[0] = virt_to_phys(zeros);
+	ok = ok && call(GV_HC_HYPAPP_REGISTER, io) == -GV_EINVAL;
+	io[0] = r[0];
+	ok = ok && call(GV_HC_HYPAPP_REGISTER, io) == -GV_EPERM;
+	io[0] = 1ull << 46;
+	ok = ok && call(GV_HC_HYPAPP_REGISTER, io) == -GV_EPERM;
+	io[0] = 0;
+	ok = ok && call(GV_HC_HYPAPP_UNREGISTER, io) == -GV_ENOENT;
+	io[0] = GV_HYPAPP_MAX + 1;
+	ok = ok && call(GV_HC_HYPAPP_UNREGISTER, io) == -GV_ENOENT;
+	io[0] = ~0ul;
+	ok = ok && call(GV_HC_HYPAPP_UNREGISTER, io) == -GV_ENOENT;
+	io[0] = hello_id + 1;
+	ok = ok && call(GV_HC_HYPAPP_INFO, io) == -GV_ENOENT;
+	io[0] = hello_id;
+	ok = ok && !call(GV_HC_HYPAPP_INFO, io);
+	free_page((unsigned long)zeros);
+	result(ok, "raw_register_bad_input");
+}
+
 /* This module's own hypapp. */
 static const struct gv_hypapp_ops test_ops = {
 	.hypercall = gv_hypapp_test_call,
@@ -395,6 +433,7 @@ static int __init gv_hypapp_test_init(void)
 	test_info();
 	test_hello_text();
 	test_guard();
+	test_raw_bad_input();
 	reg = symbol_get(greenvisor_hypapp_register);
 	unreg = symbol_get(greenvisor_hypapp_unregister);
 	if (reg && unreg) {

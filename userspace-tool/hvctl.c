@@ -29,6 +29,7 @@ static void usage(FILE *f)
 	      "                            to the green partition; prints the new set\n"
 	      "  hvctl mem return ID       scrub and return a lent set\n"
 	      "  hvctl mem show            the lent sets\n"
+	      "  hvctl check               can greenvisor load here? (works unloaded)\n"
 	      "  hvctl help                this text\n"
 	      "\n"
 	      "Options:\n"
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 	      "  -h, --help                this text\n"
 	      "\n"
 	      "Exit status: 0 success, 1 usage error, 2 kernel or netlink error,\n"
-	      "3 greenvisor not loaded.\n", f);
+	      "3 greenvisor not loaded, 4 hvctl check found a FAIL.\n", f);
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -383,6 +384,17 @@ static int cmd_mem(const struct hv_out *o, int argc, char **argv)
 	return usage_error("unknown mem command '%s'", argv[0]);
 }
 
+static int cmd_check(const struct hv_out *o, int argc, char **argv)
+{
+	if (argc > 0 && is_help(argv[0])) {
+		fputs("usage: hvctl [-j] check\n", stdout);
+		return HVCTL_EXIT_OK;
+	}
+	if (argc > 0)
+		return usage_error("check takes no arguments");
+	return hv_check(o);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(const struct hv_out *o, int argc, char **argv);
@@ -393,6 +405,7 @@ static const struct {
 	{ "stats",	cmd_stats },
 	{ "ept",	cmd_ept },
 	{ "mem",	cmd_mem },
+	{ "check",	cmd_check },
 };
 
 int main(int argc, char **argv)

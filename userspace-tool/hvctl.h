@@ -22,6 +22,7 @@
 #define HVCTL_EXIT_USAGE	1
 #define HVCTL_EXIT_KERNEL	2
 #define HVCTL_EXIT_NOT_LOADED	3
+#define HVCTL_EXIT_CHECK	4	/* hvctl check: at least one FAIL */
 
 /* Basic exit reasons hvctl keeps counts for (SDM reasons are 16 bits). */
 #define HVCTL_NR_REASONS	128
@@ -127,6 +128,9 @@ void hv_print_stats(const struct hv_out *o, const struct hv_cpu_list *l);
 void hv_print_ept(const struct hv_out *o, const struct hv_ept_stats *st);
 void hv_print_ept_map(const struct hv_out *o, const struct hv_ept_map *m);
 void hv_print_mem(const struct hv_out *o, const struct hv_mem_list *l);
+
+/* check.c: hvctl check; returns HVCTL_EXIT_OK or HVCTL_EXIT_CHECK. */
+int hv_check(const struct hv_out *o);
 
 /* gvnl.c: the netlink session. Functions return an HVCTL_EXIT_* code. */
 struct gvnl;

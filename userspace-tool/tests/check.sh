@@ -187,6 +187,82 @@ for m in version version-unloaded status status-noabi cpus stats ept ept-map \
 	expect_rc 0 "render text $m" "$PRINT_TEST" "$m"
 done
 
+# hvctl check against fake roots (HVCTL_CHECK_ROOT): the verdicts, the fixes,
+# the exit code (4 on any FAIL) and the JSON.
+CHKROOT=$(mktemp -d)
+trap 'rm -f "$out" "$err"; rm -rf "$CHKROOT"' EXIT
+
+# mkroot NAME VMX(0|1) MSR(0|1) DMAR(0|1) IOMMU(0|1): a fake root in $CHKROOT/NAME.
+mkroot() {
+	r=$CHKROOT/$1
+	mkdir -p "$r/proc" "$r/sys/module" "$r/sys/class/iommu" \
+		"$r/sys/firmware/acpi/tables" "$r/dev/cpu/0"
+	flags="fpu msr pae"
+	[ "$2" = 1 ] && flags="$flags vmx"
+	{
+		printf 'vendor_id\t: GenuineIntel\n'
+		printf 'flags\t\t: %s\n' "$flags"
+		[ "$2" = 1 ] && printf 'vmx flags\t: vnmi ept vpid unrestricted_guest ept_1gb ept_ad\n'
+	} >"$r/proc/cpuinfo"
+	echo 'console=ttyS0 intel_iommu=off intremap=off' >"$r/proc/cmdline"
+	# IA32_FEATURE_CONTROL=0x5 at offset 0x3a, as /dev/cpu/0/msr gives it.
+	[ "$3" = 1 ] && "$PYTHON" -c 'import sys
+f = open(sys.argv[1], "wb"); f.seek(0x3a); f.write((5).to_bytes(8, "little"))' \
+		"$r/dev/cpu/0/msr"
+	[ "$4" = 1 ] && : >"$r/sys/firmware/acpi/tables/DMAR"
+	[ "$5" = 1 ] && mkdir -p "$r/sys/class/iommu/dmar0"
+	echo "$r"
+}
+
+# check_item ROOT NAME STATUS [FIX]: "hvctl -j check" in ROOT reports NAME
+# with STATUS (and FIX).
+check_item() {
+	HVCTL_CHECK_ROOT=$1 "$HVCTL" -j check >"$out" 2>"$err"
+	if "$PYTHON" - "$out" "$2" "$3" "${4:-}" >>"$err" 2>&1 <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+item = [c for c in doc["checks"] if c["name"] == sys.argv[2]]
+assert item, "no item %s" % sys.argv[2]
+assert item[0]["status"] == sys.argv[3], item[0]
+assert not sys.argv[4] or item[0]["fix"] == sys.argv[4], item[0]
+assert doc["ok"] == all(c["status"] != "fail" for c in doc["checks"]), doc
+PY
+	then
+		ok "check: $2 is $3"
+	else
+		not_ok "check: $2 is $3"
+	fi
+}
+
+good=$(mkroot good 1 1 0 0)
+expect_rc 0 "check: all good exits 0" env HVCTL_CHECK_ROOT="$good" "$HVCTL" check
+expect_json "check -j: all good is valid JSON" "checks ok" \
+	env HVCTL_CHECK_ROOT="$good" "$HVCTL" -j check
+check_item "$good" vmx pass
+check_item "$good" vmx-firmware pass
+check_item "$good" vmx-caps pass
+check_item "$good" dmar warn
+novmx=$(mkroot novmx 0 1 0 0)
+expect_rc 4 "check: no VMX exits 4" env HVCTL_CHECK_ROOT="$novmx" "$HVCTL" check
+check_item "$novmx" vmx fail
+iommu=$(mkroot iommu 1 1 1 1)
+expect_rc 4 "check: IOMMU used by Linux exits 4" \
+	env HVCTL_CHECK_ROOT="$iommu" "$HVCTL" check
+check_item "$iommu" iommu fail "boot with intel_iommu=off intremap=off"
+check_item "$(mkroot dmar 1 1 1 0)" iommu pass
+nomsr=$(mkroot nomsr 1 0 0 0)
+expect_rc 0 "check: unreadable msr is no failure" \
+	env HVCTL_CHECK_ROOT="$nomsr" "$HVCTL" check
+check_item "$nomsr" vmx-firmware warn "modprobe msr (and run as root)"
+mkdir -p "$good/sys/module/greenvisor"
+check_item "$good" greenvisor pass
+if HVCTL_CHECK_ROOT="$good" "$HVCTL" check | grep -q 'hidden by greenvisor'; then
+	ok "check: loaded greenvisor hides VMX"
+else
+	not_ok "check: loaded greenvisor hides VMX"
+fi
+expect_rc 1 "check takes no arguments" "$HVCTL" check extra
+
 echo "1..$n"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -286,15 +286,37 @@ static void check_dmar(struct chk_ctx *c)
 		report(c, "dmar", CHK_PASS, "DMAR table present", NULL);
 }
 
+/* Interrupt remapping on: /proc/interrupts names chips "IR-IO-APIC" etc. */
+static bool irq_remapping(const struct chk_ctx *c)
+{
+	char path[512], line[1024];
+	bool ir = false;
+	FILE *f;
+
+	path_of(c, "/proc/interrupts", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!ir && fgets(line, sizeof(line), f))
+		ir = strstr(line, " IR-") != NULL;
+	fclose(f);
+	return ir;
+}
+
 static void check_iommu(struct chk_ctx *c)
 {
+	const char *fix = "boot with intel_iommu=off intremap=off";
+
 	if (!c->dmar)
 		return;
 	if (dir_has_entries(c, "/sys/class/iommu"))
 		report(c, "iommu", CHK_FAIL,
 		       "Linux uses the IOMMU (/sys/class/iommu has units); "
-		       "greenvisor's VT-d takeover refuses them",
-		       "boot with intel_iommu=off intremap=off");
+		       "greenvisor's VT-d takeover refuses them", fix);
+	else if (irq_remapping(c))
+		report(c, "iommu", CHK_FAIL,
+		       "Linux uses the IOMMU for interrupt remapping (IR- in "
+		       "/proc/interrupts); greenvisor's VT-d takeover refuses it", fix);
 	else
 		report(c, "iommu", CHK_PASS, "not used by Linux", NULL);
 }

@@ -249,7 +249,10 @@ iommu=$(mkroot iommu 1 1 1 1)
 expect_rc 4 "check: IOMMU used by Linux exits 4" \
 	env HVCTL_CHECK_ROOT="$iommu" "$HVCTL" check
 check_item "$iommu" iommu fail "boot with intel_iommu=off intremap=off"
-check_item "$(mkroot dmar 1 1 1 0)" iommu pass
+dmar=$(mkroot dmar 1 1 1 0)
+check_item "$dmar" iommu pass
+printf '  24:  0  0  IR-PCI-MSI 512000-edge  ahci\n' >"$dmar/proc/interrupts"
+check_item "$dmar" iommu fail "boot with intel_iommu=off intremap=off"
 nomsr=$(mkroot nomsr 1 0 0 0)
 expect_rc 0 "check: unreadable msr is no failure" \
 	env HVCTL_CHECK_ROOT="$nomsr" "$HVCTL" check

@@ -320,6 +320,38 @@ t_hvctl_status() {
 	fi
 }
 
+# hvctl_check: before loading, "hvctl check" passes VMX (present, firmware
+# enabled, EPT and VPID), warns about the missing DMAR table, exits 0.
+t_hvctl_check() {
+	_rc=0
+	_out=$(hvctl -j check 2>&1) || _rc=$?
+	hvctl check | sed 's/^/# /'
+	[ "$_rc" = 0 ] || { REASON="hvctl check exited $_rc: $_out"; return 1; }
+	for _want in '"name":"greenvisor","status":"pass","detail":"not loaded"' \
+		'"name":"vmx","status":"pass","detail":"present' \
+		'"name":"vmx-caps","status":"pass"' \
+		'"name":"dmar","status":"warn"' '"ok":true}'; do
+		echo "$_out" | grep -qF "$_want" ||
+			{ REASON="no $_want in $_out"; return 1; }
+	done
+}
+
+# hvctl_check_loaded: while loaded, "hvctl check" reports greenvisor loaded
+# and VMX hidden by it (expected, no FAIL), exits 0.
+t_hvctl_check_loaded() {
+	need_loaded || return 1
+	_rc=0
+	_out=$(hvctl -j check 2>&1) || _rc=$?
+	hvctl check | sed 's/^/# /'
+	[ "$_rc" = 0 ] || { REASON="hvctl check exited $_rc: $_out"; return 1; }
+	for _want in '"name":"greenvisor","status":"pass","detail":"loaded' \
+		'"name":"vmx","status":"pass","detail":"hidden by greenvisor' \
+		'"ok":true}'; do
+		echo "$_out" | grep -qF "$_want" ||
+			{ REASON="no $_want in $_out"; return 1; }
+	done
+}
+
 # After 500 CPUID(0x40000000) on each CPU, hvctl counts them (reason 10).
 t_hvctl_stats_cpuid() {
 	need_loaded || return 1
@@ -873,9 +905,10 @@ quick)
 *)
 	WANT_CPUS=2
 	TESTS="pre_cpus pre_leaf_absent pre_vmx_cpuinfo pre_selftests_fail
-	       load_insmod
+	       hvctl_check load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
-	       ksft_workload shell_loop hvctl_status hvctl_stats_cpuid hvctl_mem
+	       ksft_workload shell_loop hvctl_status hvctl_check_loaded
+	       hvctl_stats_cpuid hvctl_mem
 	       ksft_genl_perm
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs

@@ -18,7 +18,10 @@
 #   vtd-nodmar  no intel-iommu device (no DMAR table): the load fails cleanly
 # Each takeover boot runs the suite twice: queued invalidation (qi/...) and
 # register-based (reg/..., vtd_reg_inval=1).
-# Results: vtd-<variant>/<qi|reg|refuse>/<test>. Env: GV_VTD_BOOTS (the
+# Every boot first runs "hvctl check" (vtd-<variant>/hvctl/check): VMX
+# FAILs (TCG has none), exit 4; DMAR present, IOMMU PASS with intel_iommu=off
+# intremap=off, FAIL (with the fix) in vtd-refuse; DMAR WARN in vtd-nodmar.
+# Results: vtd-<variant>/<qi|reg|refuse|hvctl>/<test>. Env: GV_VTD_BOOTS (the
 # variants to run, default all), GV_VTD_TIMEOUT (s per boot, default 300).
 # Artifacts in build/check/vtd/ (serial logs, times.txt, bench.txt: the
 # protect/unprotect figures of each suite).
@@ -41,6 +44,7 @@ mkdir -p "$OUT"
 build() {
 	KVER=$(gv_kabi) make -C "$GV_ROOT" modules || return 1
 	make -C "$KMOD" KDIR="/usr/src/linux-headers-$(gv_kabi)" || return 1
+	make -C "$GV_ROOT/userspace-tool" hvctl hvctl-static || return 1
 }
 if ! build >"$OUT/build.log" 2>&1; then
 	tail -n 20 "$OUT/build.log" >&2
@@ -59,7 +63,7 @@ boot() {
 	local name=$1 mode=$2 levels=$3 cm=$4 log=$OUT/serial-$1.log rc=0
 	local pay=$OUT/payload-$1
 	shift 4
-	gv_mkpayload "$pay" "run:$GV_RIG/suites/vtd.sh" module \
+	gv_mkpayload "$pay" "run:$GV_RIG/suites/vtd.sh" module hvctl \
 		"$KMOD/gv_edu_test.ko"
 	printf 'mode=%s\nlevels=%s\ncm=%s\nmd5=%s\n' "$mode" "$levels" "$cm" \
 		"$MD5" >"$pay/expect"

@@ -6,7 +6,7 @@
 # boots QEMU (q35, intel-iommu, virtio-blk with iommu_platform=on and a
 # disk of known content, edu at 00:04.0) once per unit variant.
 #
-# Payload: greenvisor.ko, gv_edu_test.ko, /payload/expect with
+# Payload: greenvisor.ko, gv_edu_test.ko, hvctl, /payload/expect with
 #   mode=takeover|refuse  levels=3|4  cm=0|1  md5=<md5 of the disk>
 # Modes:
 #   takeover (booted with intel_iommu=off intremap=off): the whole suite
@@ -14,6 +14,8 @@
 #     (vtd_reg_inval=1: register-based);
 #   refuse (booted without them: Linux uses the unit): suite "refuse";
 #   nodmar (no intel-iommu device): suite "nodmar", the load fails cleanly.
+# Every mode first runs "hvctl check" (suite "hvctl"): VMX FAILs (TCG), the
+# DMAR/IOMMU verdicts follow the mode, exit 4.
 # One test = one "GVT: PASS|FAIL <suite>/<name>" line.
 set -u
 
@@ -438,6 +440,44 @@ run_nodmar() {
 	fi
 	gvt_expect_match message 'no ACPI DMAR table' "$(dmesg)"
 }
+
+# ---- hvctl check before any load: no VMX here (TCG), so it must FAIL ----
+
+# has_json STRING: the hvctl -j check output ($_out) has STRING.
+has_json() {
+	echo "$_out" | grep -qF "$1" && return 0
+	REASON="no $1 in $_out"
+	return 1
+}
+
+t_hvctl_check() {
+	_rc=0
+	_out=$(hvctl -j check 2>&1) || _rc=$?
+	hvctl check | sed 's/^/# /'
+	[ "$_rc" = 4 ] || { REASON="exit $_rc, expected 4 (no VMX): $_out"; return 1; }
+	has_json '"name":"vmx","status":"fail"' && has_json '"ok":false}' || return 1
+	case $mode in
+	takeover)
+		has_json '"name":"dmar","status":"pass"' &&
+			has_json '"name":"iommu","status":"pass"'
+		;;
+	refuse)
+		has_json '"name":"dmar","status":"pass"' || return 1
+		echo "$_out" | grep -qE '"name":"iommu","status":"fail","detail":"[^"]*","fix":"boot with intel_iommu=off intremap=off"' ||
+			{ REASON="iommu not a FAIL with the fix: $_out"; return 1; }
+		;;
+	nodmar)
+		has_json '"name":"dmar","status":"warn"'
+		;;
+	esac
+}
+
+gvt_plan hvctl 1
+if command -v hvctl >/dev/null 2>&1; then
+	t check t_hvctl_check
+else
+	gvt_fail check "hvctl not in the payload"
+fi
 
 modprobe virtio_pci && modprobe virtio_blk && sleep 0.5
 [ -b /dev/vda ] || log "no /dev/vda"

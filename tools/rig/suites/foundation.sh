@@ -53,7 +53,7 @@ step() {
 
 # Heartbeat, for hangs: every 20 guest seconds a GVT-ALIVE line; a step
 # that takes over 120 s gets one GVT-STUCK report (CPUs, module, the last
-# kernel lines, blocked tasks). A hang with heartbeats is a blocked task; a
+# kernel lines: blocked tasks and every CPU's backtrace, sysrq w and l). A hang with heartbeats is a blocked task; a
 # hang without them means no CPU runs Linux any more.
 heartbeat() {
 	_beats=0
@@ -69,7 +69,9 @@ heartbeat() {
 		_beats=$((_beats + 1))
 		[ "$_beats" = 6 ] || continue
 		echo w >/proc/sysrq-trigger 2>/dev/null || :
-		dmesg | tail -n 12 | sed 's/^/GVT-STUCK-DMESG: /'
+		echo l >/proc/sysrq-trigger 2>/dev/null || :
+		sleep 2
+		dmesg | tail -n 80 | sed 's/^/GVT-STUCK-DMESG: /'
 		echo "GVT-STUCK: $_now for 120 s; online CPUs $(cat /sys/devices/system/cpu/online); loaded: $(grep -c "^$MOD " /proc/modules || :)"
 	done
 }

@@ -82,7 +82,13 @@ rm -rf "$work"
 mkdir -p "$work/iso/isolinux" "$(dirname "$log")"
 rm -f "$log"
 
-cmdline="console=ttyS0,115200 quiet cryptomgr.notests=1 nopti mitigations=off nokaslr panic=-1${append:+ $append}"
+# idle=halt: Bochs 2.7 can miss the MWAIT wakeup of a native CPU when the
+# monitored line is written by a CPU in VMX non-root operation. Linux wakes
+# a polling (MWAIT) idle CPU by that write alone, so bringing a CPU online
+# while greenvisor runs on the others could wait forever until an NMI came
+# (reproduced in hotplug_loaded: cpu1 in mwait_idle_with_hints, cpu_up
+# blocked, sysrq-l's NMI released it). With HLT idle, wakeups are IPIs.
+cmdline="console=ttyS0,115200 quiet cryptomgr.notests=1 nopti mitigations=off nokaslr panic=-1 idle=halt${append:+ $append}"
 
 cp "$isolinux_bin" "$ldlinux" "$work/iso/isolinux/"
 cp "$kernel" "$work/iso/vmlinuz"

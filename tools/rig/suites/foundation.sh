@@ -47,8 +47,10 @@ BAD_RE='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|soft
 
 log() { echo "# $*"; }
 step() {
-	echo "$*" >/tmp/gvt-step
-	echo "GVT-STEP: $(cut -d' ' -f1 /proc/uptime) $*"
+	_line="$(cut -d' ' -f1 /proc/uptime) $*"
+	# With its start time: a repeated test is a new step for heartbeat().
+	echo "$_line" >/tmp/gvt-step
+	echo "GVT-STEP: $_line"
 }
 
 # Heartbeat, for hangs: every 20 guest seconds a GVT-ALIVE line; a step

@@ -211,22 +211,6 @@ static long ept_perm(unsigned long va)
 	return ret ? ret : (long)io[2];
 }
 
-static int rewrite_through_alias(unsigned long addr)
-{
-	struct page *page = vmalloc_to_page((void *)addr);
-	u8 *alias;
-	int err;
-
-	if (!page)
-		return -ENOENT;
-	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	if (!alias)
-		return -ENOMEM;
-	err = write_u8_nofault(alias + offset_in_page(addr), *(u8 *)addr);
-	vunmap(alias);
-	return err;
-}
-
 static void test_hello_text(void)
 {
 	if (!hello_text) {

@@ -3,7 +3,9 @@
 #ifndef GV_KMOD_H
 #define GV_KMOD_H
 
+#include <linux/mm.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 /*
  * copy_to_kernel_nofault() is not exported to modules in 6.1; these are
@@ -30,6 +32,28 @@ static inline int write_u8_nofault(void *dst, u8 val)
 fault:
 	pagefault_enable();
 	return -EFAULT;
+}
+
+/*
+ * Write the byte at @addr (module space) back to itself through a fresh
+ * writable alias of its page: the page-table permissions of @addr do not
+ * matter, so only greenvisor's EPT can refuse the store. -EFAULT when it
+ * does, 0 when the store went through, -ENOENT/-ENOMEM otherwise.
+ */
+static inline int rewrite_through_alias(unsigned long addr)
+{
+	struct page *page = vmalloc_to_page((void *)addr);
+	u8 *alias;
+	int err;
+
+	if (!page)
+		return -ENOENT;
+	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!alias)
+		return -ENOMEM;
+	err = write_u8_nofault(alias + offset_in_page(addr), *(u8 *)addr);
+	vunmap(alias);
+	return err;
 }
 
 #endif /* GV_KMOD_H */

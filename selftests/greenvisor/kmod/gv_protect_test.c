@@ -78,24 +78,6 @@ static u64 ept_violations(void)
 	return sum;
 }
 
-/* Write back the byte at @addr (module space) through a fresh alias. */
-static int rewrite_through_alias(unsigned long addr)
-{
-	struct page *page = vmalloc_to_page((void *)addr);
-	u8 *alias, byte;
-	int err;
-
-	if (!page)
-		return -ENOENT;
-	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	if (!alias)
-		return -ENOMEM;
-	byte = *(u8 *)addr;
-	err = write_u8_nofault(alias + offset_in_page(addr), byte);
-	vunmap(alias);
-	return err;
-}
-
 static void test_pool(void)
 {
 	struct canary before, after;

@@ -77,7 +77,11 @@ static long mem_op(struct gv_cpu *c, struct gv_regs *regs, u32 dir)
 		return -GV_ENOSYS;
 	gv_ept_update_begin(c);
 	gv_spin_lock(&hv->ept_lock);
-	ret = gv_mem_op_run(&x, dir, regs->rdi, regs->rsi, GV_MEM_BUDGET, &done);
+	if (dir == GV_MEM_LEND && regs->rdi + regs->rsi > regs->rdi &&
+	    gv_shared_page_in_range(hv, regs->rdi, regs->rdi + regs->rsi))
+		ret = -GV_EBUSY;	/* a CPU's shared page stays rich */
+	else
+		ret = gv_mem_op_run(&x, dir, regs->rdi, regs->rsi, GV_MEM_BUDGET, &done);
 	gv_spin_unlock(&hv->ept_lock);
 	/* A lend removed the pages from the rich view: shootdown. */
 	gv_ept_update_end(c);

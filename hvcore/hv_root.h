@@ -90,6 +90,15 @@ bool gv_hypapp_cpuid(struct gv_cpu *c, u32 leaf, u32 subleaf,
 		     struct gv_hypapp_cpuid *r);
 void gv_hypapp_nmi(struct gv_cpu *c);
 
+/* hv_shared.c: the per-CPU shared page (GV_HC_SHARED_PAGE). */
+long gv_hc_shared_page(struct gv_cpu *c, struct gv_regs *regs);
+long gv_hc_exit_counts_all(struct gv_cpu *c, struct gv_regs *regs);
+bool gv_shared_page_in_range(struct gv_hv *hv, u64 start, u64 end);
+void *gv_shared_page_map(struct gv_cpu *c, long *err);
+void gv_shared_page_unmap(struct gv_cpu *c);
+/* hv_vmcall.c: the CPU a guest-supplied index names (clamped), or NULL. */
+struct gv_cpu *gv_cpu_by_index(const struct gv_hv *hv, u64 idx);
+
 /* hv_green.c: the calling CPU's window onto one physical page. */
 void *gv_window_map(struct gv_cpu *c, u64 pa);
 void gv_window_unmap(struct gv_cpu *c);

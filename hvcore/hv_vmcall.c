@@ -35,7 +35,7 @@ static u64 *result_reg(struct gv_regs *regs, unsigned int i)
 }
 
 /* The CPU a guest-supplied index names, or NULL; clamped against speculation. */
-static struct gv_cpu *cpu_by_index(const struct gv_hv *hv, u64 idx)
+struct gv_cpu *gv_cpu_by_index(const struct gv_hv *hv, u64 idx)
 {
 	if (idx >= hv->nr_cpus)
 		return NULL;
@@ -44,7 +44,7 @@ static struct gv_cpu *cpu_by_index(const struct gv_hv *hv, u64 idx)
 
 static long hc_exit_counts(struct gv_cpu *c, struct gv_regs *regs)
 {
-	struct gv_cpu *target = cpu_by_index(c->hv, regs->rdi);
+	struct gv_cpu *target = gv_cpu_by_index(c->hv, regs->rdi);
 	u64 first = regs->rsi;
 	unsigned int i;
 
@@ -61,7 +61,7 @@ static long hc_exit_counts(struct gv_cpu *c, struct gv_regs *regs)
 
 static long hc_log_read(struct gv_cpu *c, struct gv_regs *regs)
 {
-	struct gv_cpu *target = cpu_by_index(c->hv, regs->rdi);
+	struct gv_cpu *target = gv_cpu_by_index(c->hv, regs->rdi);
 	u8 bytes[GV_EXIT_COUNTS_PER_CALL * 8];
 	unsigned int i;
 	u32 n;
@@ -106,6 +106,8 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_HYPAPP_REGISTER]	= { RICH_CPL0,	gv_hc_hypapp_register },
 	[GV_HC_HYPAPP_UNREGISTER] = { RICH_CPL0, gv_hc_hypapp_unregister },
 	[GV_HC_HYPAPP_INFO]	= { RICH_CPL0,	gv_hc_hypapp_info },
+	[GV_HC_SHARED_PAGE]	= { RICH_CPL0,	gv_hc_shared_page },
+	[GV_HC_EXIT_COUNTS_ALL]	= { RICH_CPL0,	gv_hc_exit_counts_all },
 };
 
 /*

@@ -20,6 +20,8 @@ unsigned int gv_nr_virtualized(void);
  */
 int gv_hc_version(u32 *abi, u32 *cpu, u32 *features);
 int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX]);
+int gv_hc_shared_alloc(void);
+void gv_hc_shared_free(void);
 
 /* GV_HC_EPT_STATS results: the rich view's table pages and leaves. */
 struct gv_ept_stats_out {

@@ -3,7 +3,10 @@
  * Linux-side VMCALL wrappers (register convention: uapi/linux/greenvisor.h).
  * This is the only way the Linux side reaches the root side after launch.
  */
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/percpu.h>
 #include <linux/string.h>
 #include "gv_core.h"
 #include "../include/greenvisor/vmcall.h"
@@ -28,20 +31,52 @@ int gv_hc_version(u32 *abi, u32 *cpu, u32 *features)
 	return ret;
 }
 
-int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX])
+/*
+ * Each CPU's shared page (GV_HC_SHARED_PAGE). Registered right before each
+ * use with preemption off: any CPL0 code may replace a registration, and
+ * the page must be this CPU's while the call writes it.
+ */
+static DEFINE_PER_CPU(u64 *, gv_shared_page);
+
+void gv_hc_shared_free(void)
 {
-	unsigned int first, i;
+	unsigned int cpu;
 
-	for (first = 0; first < GV_EXIT_REASON_MAX; first += GV_EXIT_COUNTS_PER_CALL) {
-		struct gv_hc_args io = { .a = { cpu, first } };
-		long ret = gv_vmcall(GV_HC_EXIT_COUNTS, &io);
+	for_each_possible_cpu(cpu) {
+		free_page((unsigned long)per_cpu(gv_shared_page, cpu));
+		per_cpu(gv_shared_page, cpu) = NULL;
+	}
+}
 
-		if (ret)
-			return ret;
-		for (i = 0; i < GV_EXIT_COUNTS_PER_CALL && first + i < GV_EXIT_REASON_MAX; i++)
-			counts[first + i] = io.a[i];
+int gv_hc_shared_alloc(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu(gv_shared_page, cpu) = (u64 *)get_zeroed_page(GFP_KERNEL);
+		if (!per_cpu(gv_shared_page, cpu)) {
+			gv_hc_shared_free();
+			return -ENOMEM;
+		}
 	}
 	return 0;
+}
+
+/* Every exit count of @cpu, in one call through the shared page. */
+int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX])
+{
+	u64 *page = per_cpu(gv_shared_page, get_cpu());
+	struct gv_hc_args io = { .a = { virt_to_phys(page) } };
+	long ret = gv_vmcall(GV_HC_SHARED_PAGE, &io);
+
+	if (!ret) {
+		io = (struct gv_hc_args){ .a = { cpu } };
+		ret = gv_vmcall(GV_HC_EXIT_COUNTS_ALL, &io);
+	}
+	if (!ret)
+		memcpy(counts, page, GV_EXIT_REASON_MAX * sizeof(u64));
+	put_cpu();
+	return ret;
 }
 
 int gv_hc_ept_stats_read(struct gv_ept_stats_out *st)

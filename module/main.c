@@ -192,6 +192,7 @@ static int __init gv_init(void)
 	if (err)
 		return err;
 	err = gv_pool_init(&gv);
+	err = err ?: gv_hc_shared_alloc();
 	pr_debug("init: host page tables and EPT\n");
 	err = err ?: gv_hostpt_build(&gv);
 	err = err ?: gv_ept_setup(&gv);
@@ -216,6 +217,7 @@ static int __init gv_init(void)
 devirt:
 	cpuhp_remove_state(gv.cpuhp_state);
 free:
+	gv_hc_shared_free();
 	gv_pool_free(&gv);
 	return err;
 }
@@ -236,11 +238,13 @@ static void __exit gv_exit(void)
 	gv_log_drain();
 	pr_debug("exit: devirtualize\n");
 	cpuhp_remove_state(gv.cpuhp_state);
-	if (gv_nr_virtualized())
+	if (gv_nr_virtualized()) {
 		pr_crit("%u CPUs still virtualized; leaking the pool\n",
 			gv_nr_virtualized());
-	else
+	} else {
+		gv_hc_shared_free();
 		gv_pool_free(&gv);
+	}
 	pr_info("unloaded; all CPUs devirtualized\n");
 }
 

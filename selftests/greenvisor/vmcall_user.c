@@ -308,7 +308,7 @@ static uint64_t fuzz_rnd(void)
 	return fuzz_state * 0x2545f4914f6cdd1dull;
 }
 
-/* RAX of a random call: 1 in 8 foreign, else a core or any number. */
+/* RAX of a random call: 1 in 8 foreign, else a core, hypapp or any number. */
 static uint64_t fuzz_rax(void)
 {
 	uint32_t sig = GV_HC_SIGNATURE, nr = (uint32_t)fuzz_rnd();
@@ -324,6 +324,13 @@ static uint64_t fuzz_rax(void)
 	case 2:
 	case 3:
 		nr = GV_HC_NR_CORE + nr % 0x1000;
+		break;
+	case 4:
+		/* Hypapp numbers, half of them at the start of a given range. */
+		if (fuzz_rnd() % 2)
+			nr = GV_HC_HYPAPP_FIRST + nr % (GV_HC_HYPAPP_END - GV_HC_HYPAPP_FIRST);
+		else
+			nr = GV_HC_HYPAPP_FIRST + (nr % 3) * 0x100 + fuzz_rnd() % 8;
 		break;
 	default:
 		nr %= GV_HC_NR_CORE;

@@ -220,6 +220,32 @@
  *        result4 = calls dispatched to it, result5 = quiesce mask
  *   err: -GV_ENOENT no such hypapp, -GV_EINVAL id out of range
  *
+ * GV_HC_SHARED_PAGE (CPL0)
+ *   Registers the calling CPU's shared page: a 4 KiB page of rich-OS RAM
+ *   through which calls pass data that does not fit in six registers (today
+ *   GV_HC_EXIT_COUNTS_ALL). One page per CPU, per CPU: a call uses the
+ *   page of the CPU it is made on. The root side reaches it by physical
+ *   address, checks at every use that the rich view still maps it
+ *   readable and writable, and keeps no pointer into it. The caller keeps
+ *   the page allocated while it is registered (any CPL0 code may replace a
+ *   registration: a user registers its page right before the calls that
+ *   use it, with preemption off). A registered page cannot be lent
+ *   (GV_HC_MEM_LEND answers -GV_EBUSY).
+ *   in:  arg0 = the page's guest-physical address (4 KiB aligned, not 0),
+ *        or 0 to drop the registration
+ *   out: result0 = the previously registered page (0: none)
+ *   err (nothing changed): -GV_EINVAL unaligned; -GV_EPERM not RAM the rich
+ *        view maps readable and writable (hypervisor memory, lent memory,
+ *        MMIO, a page a hypapp protects); -GV_EBUSY another CPU has it
+ *
+ * GV_HC_EXIT_COUNTS_ALL (CPL0)
+ *   in:  arg0 = CPU index
+ *   out: the calling CPU's shared page holds that CPU's GV_EXIT_REASON_MAX
+ *        exit counts (u64 each, by reason); result0 = GV_EXIT_REASON_MAX
+ *   err: -GV_EINVAL unknown CPU; -GV_ENOENT no shared page registered on
+ *        the calling CPU; -GV_EPERM the shared page is no longer rich RAM
+ *        the rich view maps readable and writable
+ *
  * Hypapp calls: numbers in [GV_HC_HYPAPP_FIRST, GV_HC_HYPAPP_END) belong
  * to registered hypapps, each a range it claimed (each hypapp's README documents
  * them; hello: GV_HC_HELLO_* below). They go
@@ -251,7 +277,9 @@
 #define GV_HC_HYPAPP_REGISTER	0x000d
 #define GV_HC_HYPAPP_UNREGISTER	0x000e
 #define GV_HC_HYPAPP_INFO	0x000f
-#define GV_HC_NR_CORE		0x0010	/* core calls are below this number */
+#define GV_HC_SHARED_PAGE	0x0010
+#define GV_HC_EXIT_COUNTS_ALL	0x0011
+#define GV_HC_NR_CORE		0x0012	/* core calls are below this number */
 
 /* Call numbers and CPUID leaves that hypapps claim ranges of. */
 #define GV_HC_HYPAPP_FIRST	0x1000u

@@ -20,6 +20,13 @@
  * harmless: GV_HC_MEM_LEND/RETURN get ranges inside the buffer, beyond
  * RAM, or invalid ones (a validation bug must fail this test, not corrupt
  * Linux), and everything lent is returned before the comparison.
+ * Hypapp numbers are fuzzed too (hello's, when it is loaded): hello's GUARD
+ * (it write-protects a page) gets pages of the buffer, beyond RAM or
+ * unaligned, and any guard left is released before the comparison;
+ * GV_HC_HYPAPP_UNREGISTER never gets a registered hypapp's id (ring 0 may
+ * unregister one; that is not what the fuzzing is after).
+ * GV_HC_SHARED_PAGE registers only a scratch page of the fuzzer's (or
+ * addresses it must refuse), so GV_HC_EXIT_COUNTS_ALL writes nowhere else.
  * GV_HC_DEVIRT (it devirtualizes the CPU) and GV_HC_LOG_READ (it drains
  * the root log Linux prints) are not called. The seed is printed: load
  * with seed=N to replay a run.
@@ -38,6 +45,7 @@
 #include <linux/workqueue.h>
 #include <asm/asm.h>
 #include "../../../include/greenvisor/vmcall.h"
+#include "../../../include/greenvisor/hypapp.h"
 
 #define NR_TESTS	8
 #define BUF_ORDER	5			/* 32 pages: lends never need RETRY */
@@ -72,6 +80,8 @@ static struct {
 	struct page *pages;
 	u64 buf_pa;		/* first lendable page */
 	u64 buf_end;		/* end of the lendable pages */
+	struct page *scratch;	/* the only page registered as a shared page */
+	u64 scratch_pa;
 	u64 ram_end;
 	unsigned long nr_calls, nr_ud, nr_ok, nr_retry, nr_err;
 	unsigned long bad_status, bad_fault, missing_ud;
@@ -168,6 +178,47 @@ static void make_range_harmless(u64 *pa, u64 *size)
 		*size = fz.buf_end - *pa;
 }
 
+/*
+ * A number in the hypapp range: half of them among the first numbers of
+ * the ranges hypapps are given (hello, kci, pal), so that a loaded hypapp
+ * sees its own calls with random arguments, not just unknown numbers.
+ */
+static u32 rnd_hypapp_nr(void)
+{
+	if (rnd_below(2))
+		return GV_HC_HYPAPP_FIRST +
+		       rnd_below(GV_HC_HYPAPP_END - GV_HC_HYPAPP_FIRST);
+	return GV_HC_HYPAPP_FIRST + (rnd_below(3) << 8) + rnd_below(8);
+}
+
+/*
+ * hello's GUARD write-protects a page of rich RAM: only pages of the
+ * buffer (which nothing writes while the fuzzer runs), addresses beyond
+ * RAM, or unaligned ones that it must refuse.
+ */
+static void make_guard_harmless(u64 *pa)
+{
+	u64 pages = (fz.buf_end - fz.buf_pa) >> PAGE_SHIFT;
+
+	if (*pa >= fz.ram_end || range_within(*pa, *pa + 1, fz.buf_pa, fz.buf_end))
+		return;
+	*pa = fz.buf_pa + (rnd_below(pages) << PAGE_SHIFT);
+	if (!rnd_below(8))
+		*pa += 1 + rnd_below(PAGE_SIZE - 1);
+}
+
+/*
+ * A shared page takes the exit counts of GV_HC_EXIT_COUNTS_ALL: only the
+ * fuzzer's own scratch page, 0 (none), or addresses it must refuse
+ * (unaligned, beyond RAM). Each CPU's registration is dropped after its run.
+ */
+static void make_shared_harmless(u64 *pa)
+{
+	if (!*pa || *pa >= fz.ram_end || *pa & (PAGE_SIZE - 1))
+		return;
+	*pa = fz.scratch_pa;
+}
+
 static u32 rnd_call(u64 *rax)
 {
 	u32 nr;
@@ -191,6 +242,10 @@ static u32 rnd_call(u64 *rax)
 	case 4:
 	case 5:
 		nr = GV_HC_NR_CORE + rnd_below(NR_UNKNOWN_SPAN);
+		break;
+	case 6:
+	case 7:
+		nr = rnd_hypapp_nr();
 		break;
 	default:
 		nr = rnd_below(GV_HC_NR_CORE);
@@ -257,6 +312,13 @@ static void fuzz_one(void)
 	r.r9 = rnd_arg();
 	if (!foreign && (nr == GV_HC_MEM_LEND || nr == GV_HC_MEM_RETURN))
 		make_range_harmless(&r.rdi, &r.rsi);
+	if (!foreign && nr == GV_HC_HELLO_GUARD)
+		make_guard_harmless(&r.rdi);
+	/* Never a registered hypapp's id: that would unregister it. */
+	if (!foreign && nr == GV_HC_HYPAPP_UNREGISTER && r.rdi && r.rdi <= GV_HYPAPP_MAX)
+		r.rdi += GV_HYPAPP_MAX;
+	if (!foreign && nr == GV_HC_SHARED_PAGE)
+		make_shared_harmless(&r.rdi);
 
 	faulted = vmcall_catch(&r);
 	fz.nr_calls++;
@@ -292,12 +354,15 @@ static long fuzz_on_cpu(void *arg)
 {
 	unsigned long n = (unsigned long)arg;
 
+	unsigned long none[6] = { };
+
 	while (n--) {
 		fuzz_one();
 		if (!(n % 256))
 			cond_resched();
 	}
-	return 0;
+	/* Drop any shared page the fuzzing registered on this CPU. */
+	return gv_vmcall6(GV_HC_SHARED_PAGE, none);
 }
 
 /* What must not change: the views, the canary, every CPU's answer. */
@@ -345,6 +410,25 @@ static void snapshot(struct gv_snapshot *s)
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, answer_version, NULL, 1);
 	s->cpus_answering = cpumask_weight(&answered);
+}
+
+/* Drop hello's guard if the fuzzing left one on a buffer page. */
+static long unguard_buffer(void)
+{
+	unsigned long io[6];
+	long err, released = 0;
+	u64 pa;
+
+	for (pa = fz.buf_pa; pa < fz.buf_end; pa += PAGE_SIZE) {
+		memset(io, 0, sizeof(io));
+		io[0] = pa;
+		err = vmcall_io(GV_HC_HELLO_GUARD, io);
+		if (!err)
+			released++;
+		else if (err != -GV_ENOENT && err != -GV_EINVAL)
+			return err;
+	}
+	return released;
 }
 
 /* Give back whatever the fuzzing left lent: page by page, ENOENT is fine. */
@@ -466,9 +550,15 @@ static int setup_buffer(void)
 {
 	unsigned int i;
 
-	fz.pages = alloc_pages(GFP_KERNEL, BUF_ORDER);
-	if (!fz.pages)
+	fz.scratch = alloc_page(GFP_KERNEL);
+	if (!fz.scratch)
 		return -ENOMEM;
+	fz.scratch_pa = page_to_phys(fz.scratch);
+	fz.pages = alloc_pages(GFP_KERNEL, BUF_ORDER);
+	if (!fz.pages) {
+		__free_page(fz.scratch);
+		return -ENOMEM;
+	}
 	for (i = 0; i < BUF_PAGES; i++)
 		memset64(page_address(fz.pages + i), PATTERN, PAGE_SIZE / 8);
 	fz.buf_pa = page_to_phys(fz.pages) + PAGE_SIZE;
@@ -477,6 +567,7 @@ static int setup_buffer(void)
 	if (fz.ram_end < fz.buf_end) {
 		/* Without the end of RAM no range could be proven harmless. */
 		__free_pages(fz.pages, BUF_ORDER);
+		__free_page(fz.scratch);
 		return -ENODEV;
 	}
 	return 0;
@@ -486,7 +577,8 @@ static int __init gv_fuzz_init(void)
 {
 	struct gv_snapshot before, after;
 	unsigned int cpu, nr_cpus = num_online_cpus();
-	long returned;
+	long returned, unguarded;
+	bool scratch_kept = false;
 	int err;
 
 	err = setup_buffer();
@@ -502,19 +594,29 @@ static int __init gv_fuzz_init(void)
 	cpus_read_lock();
 	snapshot(&before);
 	for_each_online_cpu(cpu)
-		work_on_cpu(cpu, fuzz_on_cpu,
-			    (void *)(unsigned long)DIV_ROUND_UP(calls, nr_cpus));
-	returned = return_buffer();
+		if (work_on_cpu(cpu, fuzz_on_cpu,
+				(void *)(unsigned long)DIV_ROUND_UP(calls, nr_cpus)))
+			scratch_kept = true;
+	unguarded = unguard_buffer();
+	returned = unguarded < 0 ? unguarded : return_buffer();
 	snapshot(&after);
 	cpus_read_unlock();
 
 	report_calls();
+	if (unguarded > 0)
+		pr_info("# fuzz: hello's guard was left on %ld buffer page, released\n",
+			unguarded);
 	if (returned < 0)
-		pr_info("# fuzz: returning the buffer failed: %ld\n", returned);
+		pr_info("# fuzz: releasing or returning the buffer failed: %ld\n", returned);
 	compare(&before, &after);
 	check_buffer();
 	if (returned >= 0)
 		__free_pages(fz.pages, BUF_ORDER);
+	/* Still some CPU's shared page: leak it rather than free it. */
+	if (scratch_kept)
+		pr_info("# fuzz: dropping the shared page failed on a CPU\n");
+	else
+		__free_page(fz.scratch);
 	pr_info("# fuzz: %u failure(s)\n", failures);
 	return 0;
 }

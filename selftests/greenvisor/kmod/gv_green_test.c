@@ -45,9 +45,10 @@ static unsigned long long check_zero_pa;
 module_param(check_zero_pa, ullong, 0400);
 MODULE_PARM_DESC(check_zero_pa, "only check that this page reads as zeros");
 
-#define NR_TESTS	19
+#define NR_TESTS	24
 #define BIG_ORDER	10	/* 4 MiB: two GV_HC_RETRY steps of 512 pages */
 #define PATTERN		0xa5a5a5a5a5a5a5a5ull
+#define EXIT_REASON_VMCALL	18	/* SDM Vol. 3D, Appendix C */
 
 static unsigned int test_nr;
 static unsigned int failures;
@@ -175,6 +176,136 @@ static void test_refusals(void)
 		pr_info("ok %u lend_root_text_refused # SKIP no address given\n",
 			++test_nr);
 	}
+}
+
+/* GV_HC_SHARED_PAGE: register @pa on this CPU; *@prev gets the old one. */
+static long shared_set(u64 pa, u64 *prev)
+{
+	unsigned long io[6] = { pa };
+	long ret = gv_vmcall6(GV_HC_SHARED_PAGE, io);
+
+	if (prev)
+		*prev = io[0];
+	return ret;
+}
+
+static struct {
+	u64 *pages[NR_CPUS];
+	unsigned long bad_cpus;
+	long first_err;
+} sh;
+
+/*
+ * On this CPU: its own page registered, every CPU's counts read through
+ * it; each count at least what the register-based call gave just before,
+ * and this CPU's VMCALL count non-zero (the calls just made).
+ */
+static long shared_counts_on_cpu(void *unused)
+{
+	unsigned int me = smp_processor_id(), cpu;
+	u64 *page = sh.pages[me];
+	long err = 0;
+
+	for_each_online_cpu(cpu) {
+		unsigned long io[6] = { cpu, EXIT_REASON_VMCALL };
+		u64 before;
+
+		err = gv_vmcall6(GV_HC_EXIT_COUNTS, io);
+		before = io[0];
+		preempt_disable();
+		err = err ?: shared_set(virt_to_phys(page), NULL);
+		memset(io, 0, sizeof(io));
+		io[0] = cpu;
+		err = err ?: gv_vmcall6(GV_HC_EXIT_COUNTS_ALL, io);
+		preempt_enable();
+		if (!err && (io[0] != GV_EXIT_REASON_MAX ||
+			     page[EXIT_REASON_VMCALL] < before ||
+			     (cpu == me && !page[EXIT_REASON_VMCALL])))
+			err = -EIO;
+		if (err)
+			break;
+	}
+	if (err) {
+		sh.bad_cpus++;
+		if (!sh.first_err)
+			sh.first_err = err;
+	}
+	return err;
+}
+
+static long shared_refusals(u64 canary_pa, u64 lent_pa)
+{
+	long a = shared_set(virt_to_phys(sh.pages[0]) + 8, NULL);
+	long b = shared_set(canary_pa, NULL);
+	long c = shared_set(1ull << 46, NULL);
+	long d = shared_set(lent_pa, NULL);
+
+	if (a != -GV_EINVAL)
+		return a ?: -EIO;
+	if (b != -GV_EPERM || c != -GV_EPERM || d != -GV_EPERM)
+		return b != -GV_EPERM ? b : c != -GV_EPERM ? c : d;
+	return 0;
+}
+
+/* Drop this CPU's page (*@arg gets it); then a shared-page call: ENOENT. */
+static long shared_drop_on_cpu(void *arg)
+{
+	unsigned long io[6] = { smp_processor_id() };
+	long err = shared_set(0, arg);
+
+	return err ?: gv_vmcall6(GV_HC_EXIT_COUNTS_ALL, io);
+}
+
+/* Registered on another CPU: refused here; lending it refused too. */
+static long shared_taken_on_cpu(void *arg)
+{
+	return shared_set(*(u64 *)arg, NULL);
+}
+
+static void test_shared_page(void)
+{
+	unsigned int cpu, other = nr_cpu_ids;
+	struct page *lent = alloc_page(GFP_KERNEL);
+	unsigned long io[6] = { };
+	u64 pa, prev = 0, before = green_pages();
+	long err;
+
+	for_each_online_cpu(cpu) {
+		sh.pages[cpu] = (u64 *)get_zeroed_page(GFP_KERNEL);
+		if (!sh.pages[cpu])
+			goto out;
+		if (cpu && other == nr_cpu_ids)
+			other = cpu;
+	}
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, shared_counts_on_cpu, NULL);
+	result(!sh.bad_cpus, "shared_page_counts_every_cpu", sh.first_err);
+
+	gv_vmcall6(GV_HC_SELFTEST_CANARY, io);
+	err = lent ? lend(page_to_phys(lent), PAGE_SIZE) : -ENOMEM;
+	err = err ?: shared_refusals(io[0], page_to_phys(lent));
+	result(!err, "shared_page_refusals", err);
+	if (lent && give_back(page_to_phys(lent), PAGE_SIZE))
+		lent = NULL;	/* still lent: leak it rather than reuse it */
+
+	/* CPU 0's page, registered by the work above. */
+	pa = virt_to_phys(sh.pages[0]);
+	err = other < nr_cpu_ids ? work_on_cpu(other, shared_taken_on_cpu, &pa) : -GV_EBUSY;
+	result(err == -GV_EBUSY, "shared_page_taken_elsewhere_refused", err);
+	err = mem_step(GV_HC_MEM_LEND, pa, PAGE_SIZE, NULL);
+	result(err == -GV_EBUSY && green_pages() == before, "shared_page_not_lendable", err);
+
+	/* Dropped on CPU 0: its page comes back, then nothing is registered. */
+	err = work_on_cpu(0, shared_drop_on_cpu, &prev);
+	result(err == -GV_ENOENT && prev == pa, "shared_page_dropped", err);
+out:
+	for_each_online_cpu(cpu) {
+		if (sh.pages[cpu])
+			work_on_cpu(cpu, shared_taken_on_cpu, &(u64){ 0 });
+		free_page((unsigned long)sh.pages[cpu]);
+	}
+	if (lent)
+		__free_page(lent);
 }
 
 /* A 4 MiB block: two steps each way, a foreign call refused meanwhile. */
@@ -419,6 +550,7 @@ static int __init gv_green_test_init(void)
 	test_continuation();
 	test_shootdown();
 	test_sync_and_quiesce();
+	test_shared_page();
 	pr_info("# %u failures\n", failures);
 	put_api();
 	return 0;

@@ -444,7 +444,7 @@ t_green_module() {
 	kmod_tap gv_green_test \
 		root_text="$(cat /sys/module/$MOD/sections/.gv_root_text)" ||
 		return 1
-	kmod_suite gv_green_test green 19
+	kmod_suite gv_green_test green 24
 }
 
 t_protect_module() {
@@ -544,6 +544,25 @@ t_hypapp_hello_user() {
 	echo "$_out" | sed 's/^/# /'
 	REASON=$(echo "$_out" | grep -m 1 FAIL)
 	return 1
+}
+
+# hypapp_fuzz: both vmcall fuzzers again with hello loaded, so that its
+# calls get random numbers and arguments (ring 3: vmcall_user; ring 0:
+# gv_fuzz_test, GUARD only on the fuzzer's own pages): documented answers
+# only, the control plane's state unchanged, hello still answering on every
+# CPU afterwards.
+t_hypapp_fuzz() {
+	need_hello || return 1
+	_before=$(hv_state) || return 1
+	gvt_run_tap -s hypapp_fuzz_user "$BIN/vmcall_user" ||
+		{ REASON="vmcall_user with hello loaded exited non-zero"; return 1; }
+	kmod_tap gv_fuzz_test || return 1
+	kmod_suite gv_fuzz_test hypapp_fuzz_kernel 8 || return 1
+	_after=$(hv_state) || return 1
+	[ "$_before" = "$_after" ] ||
+		{ REASON="state changed by the fuzzers: $_before -> $_after"; return 1; }
+	_out=$(hello_user 2>&1) ||
+		{ REASON="hello after fuzzing: $(echo "$_out" | grep -m 1 FAIL)"; return 1; }
 }
 
 # hypapp_unload_refused: a registered hypapp's module cannot be removed,
@@ -916,7 +935,7 @@ quick)
 	       ksft_genl_perm
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs
-	       hypapp_hello_load hypapp_module hypapp_hello_user
+	       hypapp_hello_load hypapp_module hypapp_hello_user hypapp_fuzz
 	       hypapp_unload_refused
 	       hypapp_unregister_unknown hypapp_hello_cycles hypapp_hello_unload
 	       suspend_refused nmi_backtrace

@@ -288,6 +288,8 @@ struct gv_devirt *gv_handle_exit(struct gv_regs *regs)
 	u32 reason = (u32)gv_vmread(VMCS_EXIT_REASON);
 	u32 basic = reason & 0xffff;
 
+	c->exit_regs = regs;
+
 	if (basic < GV_EXIT_REASON_MAX)
 		c->exit_counts[basic]++;
 	if (unlikely(!c->first_exit_seen)) {

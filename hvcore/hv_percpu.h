@@ -151,6 +151,7 @@ struct gv_cpu {
 	struct gv_ept_violation last_violation;
 	u64 hostpt_gen;		/* last hv->hostpt_gen this CPU's TLB has */
 	u64 shared_gpa;		/* GV_HC_SHARED_PAGE, 0: none (ept_lock) */
+	struct gv_regs *exit_regs;	/* the guest GPRs of the exit in progress */
 	struct gv_devirt devirt;
 	struct gv_log_ring log;
 };

@@ -94,6 +94,7 @@ void gv_hypapp_nmi(struct gv_cpu *c);
 long gv_hc_shared_page(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_exit_counts_all(struct gv_cpu *c, struct gv_regs *regs);
 bool gv_shared_page_in_range(struct gv_hv *hv, u64 start, u64 end);
+long gv_rich_ram_check(struct gv_hv *hv, u64 gpa, u32 perm);
 void *gv_shared_page_map(struct gv_cpu *c, long *err);
 void gv_shared_page_unmap(struct gv_cpu *c);
 /* hv_vmcall.c: the CPU a guest-supplied index names (clamped), or NULL. */

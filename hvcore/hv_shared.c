@@ -15,16 +15,20 @@
 
 #define RICH_RW		(GV_EPT_R | GV_EPT_W)
 
-/* Rich RAM the rich OS may read and write (caller holds ept_lock). */
-static long check_rich_rw_ram(struct gv_hv *hv, u64 gpa)
+/*
+ * 0 when the 4 KiB page at @gpa is System RAM the rich view maps with at
+ * least @perm (GV_EPT_R/W); else -GV_EPERM. Caller holds ept_lock.
+ */
+long gv_rich_ram_check(struct gv_hv *hv, u64 gpa, u32 perm)
 {
 	struct gv_ept_leaf leaf;
 
+	gpa &= ~(u64)(GV_PAGE_SIZE - 1);
 	if (!gv_ram_map_covers(&hv->ram, gpa, gpa + GV_PAGE_SIZE))
 		return -GV_EPERM;
 	if (gv_ept_lookup(&hv->rich, gpa, &leaf))
 		return -GV_EPERM;
-	return (leaf.perm & RICH_RW) == RICH_RW ? GV_OK : -GV_EPERM;
+	return (leaf.perm & perm) == perm ? GV_OK : -GV_EPERM;
 }
 
 /* Some CPU has @gpa as its shared page (caller holds ept_lock). */
@@ -62,7 +66,7 @@ long gv_hc_shared_page(struct gv_cpu *c, struct gv_regs *regs)
 		return -GV_EINVAL;
 	gv_spin_lock(&c->hv->ept_lock);
 	if (gpa) {
-		err = check_rich_rw_ram(c->hv, gpa);
+		err = gv_rich_ram_check(c->hv, gpa, RICH_RW);
 		if (!err && shared_elsewhere(c, gpa))
 			err = -GV_EBUSY;
 	}
@@ -82,7 +86,7 @@ long gv_hc_shared_page(struct gv_cpu *c, struct gv_regs *regs)
 void *gv_shared_page_map(struct gv_cpu *c, long *err)
 {
 	gv_spin_lock(&c->hv->ept_lock);
-	*err = c->shared_gpa ? check_rich_rw_ram(c->hv, c->shared_gpa) : -GV_ENOENT;
+	*err = c->shared_gpa ? gv_rich_ram_check(c->hv, c->shared_gpa, RICH_RW) : -GV_ENOENT;
 	if (!*err)
 		return gv_window_map(c, c->shared_gpa);
 	gv_spin_unlock(&c->hv->ept_lock);

@@ -39,9 +39,12 @@ static struct gv_hypapp hello_app = {
 	/* Its numbers and CPUID leaf, fixed in the uapi header. */
 	.hc_base = GV_HC_HELLO_BASE,
 	.hc_count = GV_HC_HELLO_COUNT_NR,
-	/* Ring 3 may echo and count; GUARD is for the kernel only. */
+	/* Ring 3 may echo, count, peek, poke and ask; GUARD and INJECT_UD are for the kernel. */
 	.hc_user = BIT_ULL(GV_HC_HELLO_ECHO - GV_HC_HELLO_BASE) |
-		   BIT_ULL(GV_HC_HELLO_COUNT - GV_HC_HELLO_BASE),
+		   BIT_ULL(GV_HC_HELLO_COUNT - GV_HC_HELLO_BASE) |
+		   BIT_ULL(GV_HC_HELLO_PEEK - GV_HC_HELLO_BASE) |
+		   BIT_ULL(GV_HC_HELLO_POKE - GV_HC_HELLO_BASE) |
+		   BIT_ULL(GV_HC_HELLO_WHOAMI - GV_HC_HELLO_BASE),
 	.cpuid_base = GV_CPUID_HELLO,
 	.cpuid_count = 1,
 	/* Nothing hello does needs the other CPUs stopped. */

@@ -139,6 +139,53 @@ int hello_ept(struct gv_cpu *c, u64 gpa, u64 gva, u64 qual, void *data)
 	return GV_HYPAPP_EPT_RETRY;
 }
 
+/* PEEK: up to 40 bytes of the caller's memory at arg0 into results 1..5. */
+static long hello_peek(struct gv_cpu *c, struct gv_hypapp_args *a)
+{
+	u64 gva = a->a[0], len = a->a[1];
+	u8 bytes[40] = { };
+	u32 pf_err = 0;
+	long err;
+
+	if (!len || len > sizeof(bytes))
+		return -GV_EINVAL;
+	err = gv_hypapp_guest_copy(c, gva, bytes, len, 0, &pf_err);
+	a->a[0] = err ? pf_err : len;
+	__builtin_memcpy(&a->a[1], bytes, sizeof(bytes));
+	return err;
+}
+
+/* POKE: arg1 (1..24) bytes of args 2..4 to the caller's memory at arg0. */
+static long hello_poke(struct gv_cpu *c, struct gv_hypapp_args *a)
+{
+	u64 gva = a->a[0], len = a->a[1];
+	u32 pf_err = 0;
+	long err;
+
+	if (!len || len > 3 * sizeof(u64))
+		return -GV_EINVAL;
+	err = gv_hypapp_guest_copy(c, gva, &a->a[2], len, GV_GUEST_WRITE, &pf_err);
+	a->a[0] = pf_err;
+	return err;
+}
+
+/* WHOAMI: the caller's RIP (after the VMCALL), RSP, CR3, RFLAGS, CPL, CS. */
+static long hello_whoami(struct gv_cpu *c, struct gv_hypapp_args *a)
+{
+	static const u32 regs[] = {
+		GV_VCPU_RIP, GV_VCPU_RSP, GV_VCPU_CR3, GV_VCPU_RFLAGS, GV_VCPU_CPL,
+	};
+	struct gv_vcpu_seg cs;
+	unsigned int i;
+	long err = 0;
+
+	for (i = 0; i < 5 && !err; i++)
+		err = gv_hypapp_reg_get(c, regs[i], &a->a[i]);
+	err = err ?: gv_hypapp_seg_get(c, GV_VCPU_CS, &cs);
+	a->a[5] = cs.sel;
+	return err;
+}
+
 /*
  * Every call in [GV_HC_HELLO_BASE, + GV_HC_HELLO_COUNT_NR): the dispatcher
  * checked the caller and clamped @index to the range.
@@ -158,6 +205,14 @@ long hello_hypercall(struct gv_cpu *c, u32 index, struct gv_hypapp_args *a,
 		return hello_count(c, h, a);
 	case GV_HC_HELLO_GUARD - GV_HC_HELLO_BASE:
 		return hello_guard(c, h, a);
+	case GV_HC_HELLO_PEEK - GV_HC_HELLO_BASE:
+		return hello_peek(c, a);
+	case GV_HC_HELLO_POKE - GV_HC_HELLO_BASE:
+		return hello_poke(c, a);
+	case GV_HC_HELLO_WHOAMI - GV_HC_HELLO_BASE:
+		return hello_whoami(c, a);
+	case GV_HC_HELLO_INJECT_UD - GV_HC_HELLO_BASE:
+		return gv_hypapp_inject(c, 6, false, 0);
 	default:
 		return -GV_EINVAL;	/* reserved numbers of the range */
 	}

@@ -180,6 +180,63 @@ int gv_hypapp_ept_claim(struct gv_cpu *c, u32 id, u32 view, u64 gpa,
 /* Root side: the calling CPU's Linux CPU number, and the CPU count. */
 u32 gv_hypapp_cpu(const struct gv_cpu *c);
 u32 gv_hypapp_nr_cpus(const struct gv_cpu *c);
+/*
+ * Root side: the calling CPU's vCPU, during the exit a callback handles.
+ *
+ * gv_hypapp_reg_get/set - a register of enum gv_vcpu_reg. GPRs are the
+ * values the guest resumes with (in a hypercall callback, RAX and the six
+ * argument registers are then overwritten by the status and the results).
+ * Set refuses (-GV_EINVAL) a non-canonical RIP/RSP, reserved or VM bits in
+ * RFLAGS (bit 1 is forced), a CR3 with bits beyond MAXPHYADDR; CR0, CR4,
+ * EFER and CPL cannot be set (-GV_EPERM: VMX fixed bits and paging-mode
+ * consistency are not offered); -GV_EINVAL for an unknown register.
+ *
+ * gv_hypapp_seg_get - selector, base, limit and access rights of segment
+ * @seg (GV_VCPU_ES .. GV_VCPU_GS, the VMCS order), as the VMCS holds them.
+ *
+ * gv_hypapp_guest_copy - copy @len bytes between @buf and guest-linear
+ * @gva: the guest's own page tables are walked with the checks the CPU
+ * would make (a user access when GV_GUEST_USER is set or the guest is at
+ * CPL3; GV_GUEST_WRITE copies @buf to the guest), and every table and data
+ * page must be System RAM the rich view maps readable (writable for the
+ * data of a write). 0; -GV_EFAULT with *@pf_err (the #PF error code the
+ * guest would get, 0 when the rich view refused; @pf_err may be NULL);
+ * -GV_ERANGE non-canonical; -GV_EINVAL unknown flags, wrapping range or a
+ * guest not in IA-32e paging. Bytes before a failing page were copied.
+ *
+ * gv_hypapp_inject - raise exception @vector in the guest when it resumes:
+ * fault-class vectors only (#DE, #BR, #UD, #NM, #TS, #NP, #SS, #GP, #MF,
+ * #AC, #XM; @has_error exactly for those with an error code), else
+ * -GV_EINVAL; -GV_EBUSY when an event is already being delivered. From a
+ * hypercall callback the VMCALL itself faults (RIP points at it).
+ */
+enum gv_vcpu_reg {
+	GV_VCPU_RAX, GV_VCPU_RBX, GV_VCPU_RCX, GV_VCPU_RDX, GV_VCPU_RSI,
+	GV_VCPU_RDI, GV_VCPU_RBP, GV_VCPU_R8, GV_VCPU_R9, GV_VCPU_R10,
+	GV_VCPU_R11, GV_VCPU_R12, GV_VCPU_R13, GV_VCPU_R14, GV_VCPU_R15,
+	GV_VCPU_RSP, GV_VCPU_RIP, GV_VCPU_RFLAGS, GV_VCPU_CR0, GV_VCPU_CR3,
+	GV_VCPU_CR4, GV_VCPU_EFER, GV_VCPU_CPL,
+};
+
+enum gv_vcpu_segment {
+	GV_VCPU_ES, GV_VCPU_CS, GV_VCPU_SS, GV_VCPU_DS, GV_VCPU_FS, GV_VCPU_GS,
+};
+
+struct gv_vcpu_seg {
+	u16 sel;
+	u32 limit, ar;
+	u64 base;
+};
+
+#define GV_GUEST_WRITE		BIT(0)	/* copy to the guest */
+#define GV_GUEST_USER		BIT(1)	/* check as a user-mode access */
+
+int gv_hypapp_reg_get(struct gv_cpu *c, u32 reg, u64 *val);
+int gv_hypapp_reg_set(struct gv_cpu *c, u32 reg, u64 val);
+int gv_hypapp_seg_get(struct gv_cpu *c, u32 seg, struct gv_vcpu_seg *out);
+int gv_hypapp_guest_copy(struct gv_cpu *c, u64 gva, void *buf, u64 len,
+			 u32 flags, u32 *pf_err);
+int gv_hypapp_inject(struct gv_cpu *c, u32 vector, bool has_error, u32 error);
 /* Root side: a line in greenvisor's root log (dmesg "greenvisor: root:"). */
 __printf(1, 2) void gv_log(const char *fmt, ...);
 

@@ -7,13 +7,18 @@
  *                       preserved) and count (this CPU's counter grew by
  *                       exactly the calls made) on every CPU, and
  *                       GV_HC_HELLO_GUARD (CPL0 only) raising #GP(0)
- *                       (SIGSEGV) from ring 3: exit 0
+ *                       (SIGSEGV) from ring 3; PEEK/POKE of its own
+ *                       memory through the checked walk, kernel, unmapped
+ *                       and read-only addresses refused with the #PF code
+ *                       a user access would get; WHOAMI's RIP, RSP, CPL:
+ *                       exit 0
  *   hello_user absent   hello is not registered: GV_HC_HELLO_ECHO returns
  *                       -EINVAL and changes no register: exit 0
  *
  * Prints one line per CPU and a summary; exit 1 on any failure.
  */
 #include <setjmp.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <unistd.h>
 #include "gv_test.h"
@@ -67,6 +72,108 @@ static bool guard_raises_gp(void)
 	return faulted;
 }
 
+/* A raw call with up to six arguments; the results replace @a. */
+static int64_t call6(uint32_t nr, uint64_t a[6])
+{
+	struct gv_vmcall_regs r = {
+		.rax = GV_HC_RAX(nr), .rdi = a[0], .rsi = a[1], .rdx = a[2],
+		.r10 = a[3], .r8 = a[4], .r9 = a[5],
+	};
+
+	gv_vmcall_regs(&r);
+	a[0] = r.rdi;
+	a[1] = r.rsi;
+	a[2] = r.rdx;
+	a[3] = r.r10;
+	a[4] = r.r8;
+	a[5] = r.r9;
+	return (int64_t)r.rax;
+}
+
+/* #PF error code bits (SDM Vol. 3A, 4.7). */
+#define PF_P	1u
+#define PF_W	2u
+#define PF_U	4u
+
+static uint8_t peek_buf[64] __attribute__((aligned(8)));
+
+/* PEEK: own memory read back; kernel and unmapped addresses refused. */
+static const char *check_peek(void)
+{
+	uint64_t a[6] = { (uintptr_t)peek_buf + 3, 40 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(peek_buf); i++)
+		peek_buf[i] = (uint8_t)(i * 7 + 1);
+	if (call6(GV_HC_HELLO_PEEK, a) || a[0] != 40 || memcmp(&a[1], peek_buf + 3, 40))
+		return "peek of own memory wrong";
+	/* The direct map: supervisor-only, a user access must fault. */
+	a[0] = 0xffff888000001000ull;
+	a[1] = 8;
+	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || !(a[0] & PF_U) || (a[0] & PF_W))
+		return "peek of kernel memory from ring 3 not refused";
+	a[0] = 16;
+	a[1] = 8;
+	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || a[0] != PF_U)
+		return "peek of an unmapped address not refused with #PF code U";
+	a[0] = (uintptr_t)peek_buf;
+	a[1] = 41;
+	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EINVAL)
+		return "peek of 41 bytes not refused";
+	return NULL;
+}
+
+/* POKE: own memory written; a read-only mapping refused and unchanged. */
+static const char *check_poke(void)
+{
+	uint64_t a[6] = { (uintptr_t)peek_buf + 8, 24, 0x1111, 0x2222, 0x3333 };
+	volatile uint64_t *ro;
+	const char *why = NULL;
+
+	if (call6(GV_HC_HELLO_POKE, a) ||
+	    ((uint64_t *)peek_buf)[1] != 0x1111 || ((uint64_t *)peek_buf)[3] != 0x3333)
+		return "poke of own memory wrong";
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		return "mmap failed";
+	(void)ro[0];	/* now mapped (the zero page), read-only */
+	a[0] = (uintptr_t)ro;
+	a[1] = 8;
+	a[2] = 0xdead;
+	if (call6(GV_HC_HELLO_POKE, a) != -GV_EFAULT || a[0] != (PF_P | PF_W | PF_U) || ro[0])
+		why = "poke of a read-only page not refused with #PF code P|W|U";
+	munmap((void *)ro, 4096);
+	return why;
+}
+
+/* WHOAMI: the RIP right after the VMCALL, our stack, CPL 3, IF set. */
+static const char *check_whoami(void)
+{
+	register uint64_t r10 asm("r10") = 0;
+	register uint64_t r8 asm("r8") = 0;
+	register uint64_t r9 asm("r9") = 0;
+	uint64_t rax = GV_HC_RAX(GV_HC_HELLO_WHOAMI), rdi = 0, rsi = 0, rdx = 0, after;
+	int64_t here;
+
+	asm volatile("lea 1f(%%rip), %[after]\n\t"
+		     "vmcall\n"
+		     "1:\n"
+		     : "+a" (rax), "+D" (rdi), "+S" (rsi), "+d" (rdx),
+		       "+r" (r10), "+r" (r8), "+r" (r9), [after] "=&r" (after)
+		     :
+		     : "memory");
+	here = (int64_t)(uintptr_t)&here;
+	if (rax)
+		return "whoami failed";
+	if (rdi != after)
+		return "whoami: RIP is not the address after the VMCALL";
+	if (llabs((int64_t)rsi - here) > 4096)
+		return "whoami: RSP is not on our stack";
+	if (r8 != 3 || (r9 & 3) != 3 || !(r10 & (1u << 9)))
+		return "whoami: CPL, CS or RFLAGS.IF wrong";
+	return NULL;
+}
+
 static const char *check_present(int cpu)
 {
 	struct gv_vmcall_regs r;
@@ -92,7 +199,7 @@ static const char *check_present(int cpu)
 		return "counter did not grow by the calls made";
 	if (!guard_raises_gp())
 		return "GV_HC_HELLO_GUARD from ring 3 did not raise #GP";
-	return NULL;
+	return check_peek() ?: check_poke() ?: check_whoami();
 }
 
 static const char *check_absent(int cpu)

@@ -289,7 +289,8 @@
 
 /*
  * The hello hypapp (hypapps/hello, greenvisor-hello.ko): the template.
- * Numbers GV_HC_HELLO_BASE + 0 .. 3; ECHO and COUNT from any CPL, GUARD
+ * Numbers GV_HC_HELLO_BASE + 0 .. 7; ECHO, COUNT, PEEK, POKE and WHOAMI
+ * from any CPL, GUARD and INJECT_UD
  * from CPL0 only (#GP(0) from CPL 1-3, like a core CPL0 call):
  *
  * GV_HC_HELLO_ECHO
@@ -316,13 +317,36 @@
  *   Unregistering hello gives the page back.
  * GV_HC_HELLO_BASE + 3: reserved, -GV_EINVAL (hello's own answer for a
  *   number of its range it does not define).
+ * The next four exercise the hypapp vCPU services (include/greenvisor/
+ * hypapp.h: guest copies through the caller's page tables, registers,
+ * injection):
+ * GV_HC_HELLO_PEEK (any CPL)
+ *   in:  arg0 = address in the caller's address space, arg1 = bytes (1..40)
+ *   out: result0 = bytes copied, result1..5 = the bytes, little-endian
+ *   err: -GV_EINVAL bad length; -GV_EFAULT the caller could not read it
+ *        there (from CPL3: a user access) or it is not rich-OS RAM
+ *        (result0 = the #PF error code the caller would get, 0 then);
+ *        -GV_ERANGE non-canonical address
+ * GV_HC_HELLO_POKE (any CPL)
+ *   in:  arg0 = address, arg1 = bytes (1..24), arg2..4 = the bytes
+ *   out: result0 = #PF error code on -GV_EFAULT; errors as PEEK (a page
+ *        the caller cannot write gets -GV_EFAULT, nothing written there)
+ * GV_HC_HELLO_WHOAMI (any CPL)
+ *   out: result0 = the caller's RIP after the VMCALL, result1 = RSP,
+ *        result2 = CR3, result3 = RFLAGS, result4 = CPL, result5 = CS
+ * GV_HC_HELLO_INJECT_UD (CPL0)
+ *   The VMCALL raises #UD (RIP at the VMCALL).
  * CPUID GV_CPUID_HELLO: EAX = GV_HELLO_MAGIC, EBX = calls on this CPU.
  */
 #define GV_HC_HELLO_BASE	0x1000u
-#define GV_HC_HELLO_COUNT_NR	4
+#define GV_HC_HELLO_COUNT_NR	8
 #define GV_HC_HELLO_ECHO	(GV_HC_HELLO_BASE + 0)
 #define GV_HC_HELLO_COUNT	(GV_HC_HELLO_BASE + 1)
 #define GV_HC_HELLO_GUARD	(GV_HC_HELLO_BASE + 2)
+#define GV_HC_HELLO_PEEK	(GV_HC_HELLO_BASE + 4)
+#define GV_HC_HELLO_POKE	(GV_HC_HELLO_BASE + 5)
+#define GV_HC_HELLO_WHOAMI	(GV_HC_HELLO_BASE + 6)
+#define GV_HC_HELLO_INJECT_UD	(GV_HC_HELLO_BASE + 7)
 #define GV_CPUID_HELLO		GV_CPUID_HYPAPP_FIRST
 #define GV_HELLO_MAGIC		0x6f6c6c68u	/* "hllo" */
 

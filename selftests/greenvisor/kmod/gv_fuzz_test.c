@@ -26,7 +26,9 @@
  * GV_HC_HYPAPP_UNREGISTER never gets a registered hypapp's id (ring 0 may
  * unregister one; that is not what the fuzzing is after).
  * GV_HC_SHARED_PAGE registers only a scratch page of the fuzzer's (or
- * addresses it must refuse), so GV_HC_EXIT_COUNTS_ALL writes nowhere else.
+ * addresses it must refuse), so GV_HC_EXIT_COUNTS_ALL writes nowhere else;
+ * hello's POKE writes only there too, and its INJECT_UD is not made (the
+ * #UD it raises is tested by the hypapp suite).
  * GV_HC_DEVIRT (it devirtualizes the CPU) and GV_HC_LOG_READ (it drains
  * the root log Linux prints) are not called. The seed is printed: load
  * with seed=N to replay a run.
@@ -219,6 +221,17 @@ static void make_shared_harmless(u64 *pa)
 	*pa = fz.scratch_pa;
 }
 
+/*
+ * hello's POKE writes up to 24 bytes wherever the caller could: only into
+ * the scratch page, or at non-canonical addresses it must refuse.
+ */
+static void make_poke_harmless(u64 *va)
+{
+	if ((u64)((s64)(*va << 16) >> 16) != *va)
+		return;
+	*va = (u64)page_address(fz.scratch) + rnd_below(PAGE_SIZE - 24);
+}
+
 static u32 rnd_call(u64 *rax)
 {
 	u32 nr;
@@ -319,6 +332,13 @@ static void fuzz_one(void)
 		r.rdi += GV_HYPAPP_MAX;
 	if (!foreign && nr == GV_HC_SHARED_PAGE)
 		make_shared_harmless(&r.rdi);
+	if (!foreign && nr == GV_HC_HELLO_POKE)
+		make_poke_harmless(&r.rdi);
+	/* The #UD it raises would be a fault of ours for this checker. */
+	if (!foreign && nr == GV_HC_HELLO_INJECT_UD) {
+		nr = GV_HC_HELLO_ECHO;
+		r.rax = GV_HC_RAX(nr);
+	}
 
 	faulted = vmcall_catch(&r);
 	fz.nr_calls++;

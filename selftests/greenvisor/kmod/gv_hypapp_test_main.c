@@ -19,6 +19,11 @@
 #include <linux/module.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <asm/asm.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
+#include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 #include "../../../include/greenvisor/vmcall.h"
 #include "../../../include/greenvisor/hypapp.h"
 #include "gv_hypapp_test.h"
@@ -31,7 +36,7 @@ static bool quick;
 module_param(quick, bool, 0400);
 MODULE_PARM_DESC(quick, "only hello's echo on every CPU");
 
-#define NR_TESTS	25	/* + 2 per online CPU */
+#define NR_TESTS	30	/* + 2 per online CPU */
 #define ECHOS		10
 #define TEST_BASE	0x1100u
 
@@ -394,6 +399,96 @@ static void test_own_hypapp(void)
 	       "unregister_undoes_everything");
 }
 
+/* ---- hello's calls that use the vCPU services (guest copy, registers, inject) ---- */
+
+static u64 peek_src[5] = {
+	0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull, 0x1716151413121110ull,
+	0x1f1e1d1c1b1a1918ull, 0x2726252423222120ull,
+};
+
+static u64 poke_dst[3];
+static const u64 poke_ro[3] = { 1, 2, 3 };	/* module rodata: read-only */
+
+static void test_peek_poke(void)
+{
+	unsigned long io[6] = { (unsigned long)peek_src, sizeof(peek_src) };
+	long ret = call(GV_HC_HELLO_PEEK, io);
+
+	result(!ret && io[0] == sizeof(peek_src) && !memcmp(&io[1], peek_src, sizeof(peek_src)),
+	       "hello_peek_kernel (ret %ld, bytes %lu, first %#lx)", ret, io[0], io[1]);
+	memset(io, 0, sizeof(io));
+	io[0] = (unsigned long)poke_dst;
+	io[1] = sizeof(poke_dst);
+	io[2] = 0xaa;
+	io[3] = 0xbb;
+	io[4] = 0xcc;
+	ret = call(GV_HC_HELLO_POKE, io);
+	result(!ret && READ_ONCE(poke_dst[0]) == 0xaa && READ_ONCE(poke_dst[2]) == 0xcc,
+	       "hello_poke_kernel (ret %ld, %#llx %#llx)", ret, poke_dst[0], poke_dst[2]);
+	memset(io, 0, sizeof(io));
+	io[0] = (unsigned long)poke_ro;
+	io[1] = 8;
+	io[2] = 0xdead;
+	ret = call(GV_HC_HELLO_POKE, io);
+	/* A supervisor write to a present read-only page: #PF code P|W (CR0.WP). */
+	result(ret == -GV_EFAULT && io[0] == 3 && READ_ONCE(poke_ro[0]) == 1,
+	       "hello_poke_readonly_refused (ret %ld, pf %#lx, value %llu)", ret, io[0],
+	       poke_ro[0]);
+}
+
+/* WHOAMI with the address right after its VMCALL in *@after. */
+static long whoami(unsigned long io[6], unsigned long *after)
+{
+	register unsigned long r10 asm("r10") = 0;
+	register unsigned long r8 asm("r8") = 0;
+	register unsigned long r9 asm("r9") = 0;
+	unsigned long rax = GV_HC_RAX(GV_HC_HELLO_WHOAMI), rdi = 0, rsi = 0, rdx = 0;
+
+	asm volatile("lea 1f(%%rip), %[after]\n\t"
+		     "vmcall\n"
+		     "1:\n"
+		     : "+a" (rax), "+D" (rdi), "+S" (rsi), "+d" (rdx),
+		       "+r" (r10), "+r" (r8), "+r" (r9), [after] "=&r" (*after)
+		     :
+		     : "memory");
+	io[0] = rdi;
+	io[1] = rsi;
+	io[2] = rdx;
+	io[3] = r10;
+	io[4] = r8;
+	io[5] = r9;
+	return rax;
+}
+
+static void test_whoami(void)
+{
+	unsigned long io[6], after = 0;
+	long ret = whoami(io, &after), here = (long)&ret;
+
+	result(!ret && io[0] == after && abs((long)io[1] - here) < THREAD_SIZE &&
+	       (io[2] & CR3_ADDR_MASK) == (__read_cr3() & CR3_ADDR_MASK) &&
+	       io[4] == 0 && io[5] == __KERNEL_CS,
+	       "hello_whoami_kernel (ret %ld rip %#lx want %#lx rsp %#lx cr3 %#lx cpl %lu cs %#lx)",
+	       ret, io[0], after, io[1], io[2], io[4], io[5]);
+}
+
+/*
+ * INJECT_UD: the VMCALL itself raises #UD. An EX_TYPE_FAULT exception-
+ * table entry resumes after it with the trap number in RAX.
+ */
+static void test_inject_ud(void)
+{
+	unsigned long rax = GV_HC_RAX(GV_HC_HELLO_INJECT_UD);
+
+	asm volatile("1: vmcall\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : "+a" (rax)
+		     :
+		     : "rdi", "rsi", "rdx", "r8", "r9", "r10", "memory");
+	result(rax == X86_TRAP_UD, "hello_inject_ud_faults (rax %#lx)", rax);
+}
+
 static int __init gv_hypapp_test_init(void)
 {
 	u32 a, b, c, d;
@@ -417,6 +512,9 @@ static int __init gv_hypapp_test_init(void)
 	test_info();
 	test_hello_text();
 	test_guard();
+	test_peek_poke();
+	test_whoami();
+	test_inject_ud();
 	test_raw_bad_input();
 	reg = symbol_get(greenvisor_hypapp_register);
 	unreg = symbol_get(greenvisor_hypapp_unregister);

@@ -533,7 +533,7 @@ t_hypapp_module() {
 	kmod_tap gv_hypapp_test \
 		hello_text="$(cat /sys/module/$HELLO/sections/.gv_root_text)" ||
 		return 1
-	kmod_suite gv_hypapp_test hypapp $((25 + 2 * NCPUS))
+	kmod_suite gv_hypapp_test hypapp $((30 + 2 * NCPUS))
 }
 
 # hypapp_hello_user: hello's calls from ring 3 (it allows them) on every

@@ -20,14 +20,12 @@
 #include "hv_root.h"
 #include "hv_vmx.h"
 
-#define GV_EPT_LOG_FIRST	16	/* log this many per CPU, then sample */
-#define GV_EPT_LOG_EVERY	4096
-
+/* The exit counter already counted this one: sample on it, not on a copy. */
 static bool ept_log_wanted(struct gv_cpu *c, u32 reason)
 {
 	u64 n = c->exit_counts[reason];
 
-	return n <= GV_EPT_LOG_FIRST || !(n % GV_EPT_LOG_EVERY);
+	return n <= GV_LOG_SAMPLE_FIRST || !(n % GV_LOG_SAMPLE_EVERY);
 }
 
 static void record_violation(struct gv_cpu *c, u64 qual)

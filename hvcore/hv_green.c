@@ -85,10 +85,10 @@ static long mem_op(struct gv_cpu *c, struct gv_regs *regs, u32 dir)
 	gv_spin_unlock(&hv->ept_lock);
 	/* A lend removed the pages from the rich view: shootdown. */
 	gv_ept_update_end(c);
-	if (gv_green_pages(hv) != before || ret < 0)
-		gv_log("cpu%u: %s %llx+%llx: %ld, %llu bytes done, %llu pages lent",
+	if (gv_green_pages(hv) != before || (ret < 0 && gv_log_sampled(&c->refusals)))
+		gv_log("cpu%u: %s %llx+%llx: %ld, %llu bytes done, %llu pages lent (refusals %llu)",
 		       c->cpu, dir == GV_MEM_LEND ? "lend" : "return",
-		       regs->rdi, regs->rsi, ret, done, gv_green_pages(hv));
+		       regs->rdi, regs->rsi, ret, done, gv_green_pages(hv), c->refusals);
 	regs->rsi = done;
 	return ret;
 }

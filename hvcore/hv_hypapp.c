@@ -293,11 +293,11 @@ long gv_hc_hypapp_register(struct gv_cpu *c, struct gv_regs *regs)
 		regs->rdi = idx + 1;
 out:
 	gv_quiesce_end(c);
-	if (err)
-		gv_log("cpu%u: hypapp registration refused: %d", c->cpu, err);
-	else
+	if (!err)
 		gv_log("cpu%u: hypapp %s registered as id %d", c->cpu,
 		       s->d.name, idx + 1);
+	else if (gv_log_sampled(&c->refusals))
+		gv_log("cpu%u: hypapp registration refused: %d", c->cpu, err);
 	return err;
 }
 
@@ -339,7 +339,8 @@ long gv_hc_hypapp_unregister(struct gv_cpu *c, struct gv_regs *regs)
 	else
 		unregister_quiesced(c, s);
 	gv_quiesce_end(c);
-	gv_log("cpu%u: hypapp unregister %llu: %ld", c->cpu, id, err);
+	if (!err || gv_log_sampled(&c->refusals))
+		gv_log("cpu%u: hypapp unregister %llu: %ld", c->cpu, id, err);
 	return err;
 }
 

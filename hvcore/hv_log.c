@@ -114,3 +114,15 @@ u32 gv_log_read(struct gv_log_ring *ring, u8 *out, u32 max)
 	WRITE_ONCE(ring->tail, tail + n);
 	return n;
 }
+
+/*
+ * Lines a guest can trigger at will (refused calls, blocked accesses) must
+ * not flood the log: true for the first GV_LOG_SAMPLE_FIRST events counted
+ * in *@count, then for one in GV_LOG_SAMPLE_EVERY. The owning CPU only.
+ */
+bool gv_log_sampled(u64 *count)
+{
+	u64 n = ++*count;
+
+	return n <= GV_LOG_SAMPLE_FIRST || !(n % GV_LOG_SAMPLE_EVERY);
+}

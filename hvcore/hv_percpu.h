@@ -152,6 +152,7 @@ struct gv_cpu {
 	u64 hostpt_gen;		/* last hv->hostpt_gen this CPU's TLB has */
 	u64 shared_gpa;		/* GV_HC_SHARED_PAGE, 0: none (ept_lock) */
 	struct gv_regs *exit_regs;	/* the guest GPRs of the exit in progress */
+	u64 refusals;		/* refused calls, for gv_log_sampled() */
 	struct gv_devirt devirt;
 	struct gv_log_ring log;
 };

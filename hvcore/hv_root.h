@@ -126,5 +126,8 @@ static __always_inline unsigned long gv_index_mask_nospec(unsigned long idx,
 /* hv_log.c: the root-side log ring, drained by GV_HC_LOG_READ. */
 __printf(1, 2) void gv_log(const char *fmt, ...);
 u32 gv_log_read(struct gv_log_ring *ring, u8 *out, u32 max);
+#define GV_LOG_SAMPLE_FIRST	16
+#define GV_LOG_SAMPLE_EVERY	4096
+bool gv_log_sampled(u64 *count);
 
 #endif /* GV_HV_ROOT_H */

@@ -48,6 +48,7 @@
 #include <asm/asm.h>
 #include "../../../include/greenvisor/vmcall.h"
 #include "../../../include/greenvisor/hypapp.h"
+#include "gv_kmod.h"
 
 #define NR_TESTS	8
 #define BUF_ORDER	5			/* 32 pages: lends never need RETRY */
@@ -63,17 +64,9 @@ static unsigned long seed;
 module_param(seed, ulong, 0400);
 MODULE_PARM_DESC(seed, "random seed (0: pick one and print it)");
 
-static unsigned int test_nr;
-static unsigned int failures;
-
 static void result(bool ok, const char *name, const char *why)
 {
-	/* The diagnostic first: tap2gvt makes it the FAIL line's reason. */
-	if (!ok) {
-		pr_info("# %s: %s\n", name, why);
-		failures++;
-	}
-	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
+	gv_tap_result(ok, name, why);
 }
 
 /* The fuzzer's own state; one CPU at a time uses it (work_on_cpu). */
@@ -637,7 +630,7 @@ static int __init gv_fuzz_init(void)
 		pr_info("# fuzz: dropping the shared page failed on a CPU\n");
 	else
 		__free_page(fz.scratch);
-	pr_info("# fuzz: %u failure(s)\n", failures);
+	pr_info("# fuzz: %u failure(s)\n", gv_tap()->failures);
 	return 0;
 }
 

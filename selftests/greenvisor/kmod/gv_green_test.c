@@ -50,17 +50,12 @@ MODULE_PARM_DESC(check_zero_pa, "only check that this page reads as zeros");
 #define PATTERN		0xa5a5a5a5a5a5a5a5ull
 #define EXIT_REASON_VMCALL	18	/* SDM Vol. 3D, Appendix C */
 
-static unsigned int test_nr;
-static unsigned int failures;
-
 static void result(bool ok, const char *name, long detail)
 {
-	/* The diagnostic first: tap2gvt makes it the FAIL line's reason. */
-	if (!ok) {
-		pr_info("# %s: got %ld\n", name, detail);
-		failures++;
-	}
-	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
+	char diag[32];
+
+	snprintf(diag, sizeof(diag), "got %ld", detail);
+	gv_tap_result(ok, name, diag);
 }
 
 /* One raw lend/return step; *done gets result1. */
@@ -173,8 +168,7 @@ static void test_refusals(void)
 		err = mem_step(GV_HC_MEM_LEND, pa, PAGE_SIZE, NULL);
 		result(err == -GV_EPERM, "lend_root_text_refused", err);
 	} else {
-		pr_info("ok %u lend_root_text_refused # SKIP no address given\n",
-			++test_nr);
+		gv_tap_skip("lend_root_text_refused", "no address given");
 	}
 }
 
@@ -317,9 +311,8 @@ static void test_continuation(void)
 	long r1, r2, busy;
 
 	if (!pages) {
-		pr_info("ok %u lend_continues_with_retry # SKIP no 4 MiB block\n", ++test_nr);
-		pr_info("ok %u return_continues_and_rebuilds_large_pages # SKIP no 4 MiB block\n",
-			++test_nr);
+		gv_tap_skip("lend_continues_with_retry", "no 4 MiB block");
+		gv_tap_skip("return_continues_and_rebuilds_large_pages", "no 4 MiB block");
 		return;
 	}
 	pa = page_to_phys(pages);
@@ -431,8 +424,7 @@ static long shootdown_on_cpu(void *arg)
 		WAIT_MS(smp_load_acquire(&spin.done), 5000);
 		pr_info("# shootdown: cpu%u made %ld reads in 5 s\n", other,
 			READ_ONCE(spin.reads_ok));
-		pr_info("not ok %u shootdown_reaches_spinning_cpu\n", ++test_nr);
-		failures++;
+		gv_tap_result(false, "shootdown_reaches_spinning_cpu", NULL);
 		goto out;
 	}
 	err = lend(page_to_phys(page), PAGE_SIZE);
@@ -444,13 +436,10 @@ static long shootdown_on_cpu(void *arg)
 	why = shootdown_failure(err, flushes, seen);
 	pr_info("# shootdown: %ld reads before, %ld flushes and %ld NMIs on cpu%u\n",
 		spin.reads_ok, flushes, seen, other);
-	if (why) {
+	if (why)
 		pr_info("# shootdown: %s (error %ld, read after %ld)\n", why,
 			err, spin.after);
-		failures++;
-	}
-	pr_info("%sok %u shootdown_reaches_spinning_cpu\n", why ? "not " : "",
-		++test_nr);
+	gv_tap_result(!why, "shootdown_reaches_spinning_cpu", NULL);
 	if (!err)
 		give_back(page_to_phys(page), PAGE_SIZE);
 out:
@@ -465,7 +454,7 @@ static void test_shootdown(void)
 	unsigned int other = cpumask_next(first, cpu_online_mask);
 
 	if (other >= nr_cpu_ids) {
-		pr_info("ok %u shootdown_reaches_spinning_cpu # SKIP one CPU\n", ++test_nr);
+		gv_tap_skip("shootdown_reaches_spinning_cpu", "one CPU");
 		return;
 	}
 	work_on_cpu(first, shootdown_on_cpu, (void *)(unsigned long)other);
@@ -551,7 +540,7 @@ static int __init gv_green_test_init(void)
 	test_shootdown();
 	test_sync_and_quiesce();
 	test_shared_page();
-	pr_info("# %u failures\n", failures);
+	pr_info("# %u failures\n", gv_tap()->failures);
 	put_api();
 	return 0;
 }

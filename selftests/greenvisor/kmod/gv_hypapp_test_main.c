@@ -40,13 +40,11 @@ MODULE_PARM_DESC(quick, "only hello's echo on every CPU");
 #define ECHOS		10
 #define TEST_BASE	0x1100u
 
-static unsigned int test_nr, failures;
-
 /*
  * One TAP result. The name is what @fmt gives up to the first space (stable
- * across runs); the rest, e.g. the values seen, is printed as a diagnostic.
+ * across runs); the rest, e.g. the values seen, is the diagnostic.
  */
-static void result(bool ok, const char *fmt, ...)
+static __printf(2, 3) void result(bool ok, const char *fmt, ...)
 {
 	char line[160], *detail;
 	va_list args;
@@ -55,13 +53,9 @@ static void result(bool ok, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, args);
 	va_end(args);
 	detail = strchr(line, ' ');
-	if (detail) {
+	if (detail)
 		*detail++ = '\0';
-		pr_info("# %s: %s\n", line, detail);
-	}
-	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, line);
-	if (!ok)
-		failures++;
+	gv_tap_result(ok, line, detail);
 }
 
 static long call(u32 nr, unsigned long io[6])
@@ -219,8 +213,8 @@ static long ept_perm(unsigned long va)
 static void test_hello_text(void)
 {
 	if (!hello_text) {
-		pr_info("ok %u hello_text_rx # SKIP no address\n", ++test_nr);
-		pr_info("ok %u hello_text_write_blocked # SKIP no address\n", ++test_nr);
+		gv_tap_skip("hello_text_rx", "no address");
+		gv_tap_skip("hello_text_write_blocked", "no address");
 		return;
 	}
 	result(ept_perm(hello_text) == 5, "hello_text_rx (perm %ld)",
@@ -526,7 +520,7 @@ static int __init gv_hypapp_test_init(void)
 		symbol_put(greenvisor_hypapp_register);
 	if (unreg)
 		symbol_put(greenvisor_hypapp_unregister);
-	pr_info("# %u failures\n", failures);
+	pr_info("# %u failures\n", gv_tap()->failures);
 	return 0;
 }
 

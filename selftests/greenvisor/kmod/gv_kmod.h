@@ -4,6 +4,7 @@
 #define GV_KMOD_H
 
 #include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -54,6 +55,37 @@ static inline int rewrite_through_alias(unsigned long addr)
 	err = write_u8_nofault(alias + offset_in_page(addr), *(u8 *)addr);
 	vunmap(alias);
 	return err;
+}
+
+/*
+ * TAP in the kernel log, one plan per module. A failing result's
+ * diagnostic comes first: tap2gvt makes the "# " line before a "not ok"
+ * the FAIL line's reason.
+ */
+struct gv_tap {
+	unsigned int nr, failures;
+};
+
+static inline struct gv_tap *gv_tap(void)
+{
+	static struct gv_tap tap;
+
+	return &tap;
+}
+
+static inline void gv_tap_result(bool ok, const char *name, const char *diag)
+{
+	if (!ok) {
+		if (diag)
+			pr_info("# %s: %s\n", name, diag);
+		gv_tap()->failures++;
+	}
+	pr_info("%sok %u %s\n", ok ? "" : "not ", ++gv_tap()->nr, name);
+}
+
+static inline void gv_tap_skip(const char *name, const char *why)
+{
+	pr_info("ok %u %s # SKIP %s\n", ++gv_tap()->nr, name, why);
 }
 
 #endif /* GV_KMOD_H */

@@ -36,14 +36,9 @@ static unsigned long long check_mt;
 module_param(check_mt, ullong, 0400);
 MODULE_PARM_DESC(check_mt, "the memory type check_pa must have (0 UC, 6 WB)");
 
-static unsigned int test_nr;
-static unsigned int failures;
-
 static void result(bool ok, const char *name)
 {
-	pr_info("%sok %u %s\n", ok ? "" : "not ", ++test_nr, name);
-	if (!ok)
-		failures++;
+	gv_tap_result(ok, name, NULL);
 }
 
 struct canary {
@@ -104,9 +99,9 @@ static void test_pool(void)
 static void test_text(void)
 {
 	if (!root_text || !root_rodata || !linux_text) {
-		pr_info("ok %u root_text_write_blocked # SKIP no addresses given\n", ++test_nr);
-		pr_info("ok %u root_rodata_write_blocked # SKIP no addresses given\n", ++test_nr);
-		pr_info("ok %u linux_side_text_writable # SKIP no addresses given\n", ++test_nr);
+		gv_tap_skip("root_text_write_blocked", "no addresses given");
+		gv_tap_skip("root_rodata_write_blocked", "no addresses given");
+		gv_tap_skip("linux_side_text_writable", "no addresses given");
 		return;
 	}
 	result(rewrite_through_alias(root_text) == -EFAULT,
@@ -152,7 +147,7 @@ static void test_ept_query(void)
 	read_canary(&cn);
 	result(ept_query(cn.pa, &m) == -GV_ENOENT, "ept_query_pool_absent");
 	if (!root_text) {
-		pr_info("ok %u ept_query_root_text_rx # SKIP no address given\n", ++test_nr);
+		gv_tap_skip("ept_query_root_text_rx", "no address given");
 		return;
 	}
 	ret = ept_query(page_to_phys(vmalloc_to_page((void *)root_text)), &m);
@@ -193,7 +188,7 @@ static int __init gv_protect_test_init(void)
 	test_pool();
 	test_text();
 	test_ept_query();
-	pr_info("# %u failures\n", failures);
+	pr_info("# %u failures\n", gv_tap()->failures);
 	return 0;
 }
 

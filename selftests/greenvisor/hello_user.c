@@ -72,24 +72,6 @@ static bool guard_raises_gp(void)
 	return faulted;
 }
 
-/* A raw call with up to six arguments; the results replace @a. */
-static int64_t call6(uint32_t nr, uint64_t a[6])
-{
-	struct gv_vmcall_regs r = {
-		.rax = GV_HC_RAX(nr), .rdi = a[0], .rsi = a[1], .rdx = a[2],
-		.r10 = a[3], .r8 = a[4], .r9 = a[5],
-	};
-
-	gv_vmcall_regs(&r);
-	a[0] = r.rdi;
-	a[1] = r.rsi;
-	a[2] = r.rdx;
-	a[3] = r.r10;
-	a[4] = r.r8;
-	a[5] = r.r9;
-	return (int64_t)r.rax;
-}
-
 /* #PF error code bits (SDM Vol. 3A, 4.7). */
 #define PF_P	1u
 #define PF_W	2u
@@ -100,25 +82,25 @@ static uint8_t peek_buf[64] __attribute__((aligned(8)));
 /* PEEK: own memory read back; kernel and unmapped addresses refused. */
 static const char *check_peek(void)
 {
-	uint64_t a[6] = { (uintptr_t)peek_buf + 3, 40 };
+	unsigned long a[6] = { (uintptr_t)peek_buf + 3, 40 };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(peek_buf); i++)
 		peek_buf[i] = (uint8_t)(i * 7 + 1);
-	if (call6(GV_HC_HELLO_PEEK, a) || a[0] != 40 || memcmp(&a[1], peek_buf + 3, 40))
+	if (gv_vmcall6(GV_HC_HELLO_PEEK, a) || a[0] != 40 || memcmp(&a[1], peek_buf + 3, 40))
 		return "peek of own memory wrong";
 	/* The direct map: supervisor-only, a user access must fault. */
 	a[0] = 0xffff888000001000ull;
 	a[1] = 8;
-	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || !(a[0] & PF_U) || (a[0] & PF_W))
+	if (gv_vmcall6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || !(a[0] & PF_U) || (a[0] & PF_W))
 		return "peek of kernel memory from ring 3 not refused";
 	a[0] = 16;
 	a[1] = 8;
-	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || a[0] != PF_U)
+	if (gv_vmcall6(GV_HC_HELLO_PEEK, a) != -GV_EFAULT || a[0] != PF_U)
 		return "peek of an unmapped address not refused with #PF code U";
 	a[0] = (uintptr_t)peek_buf;
 	a[1] = 41;
-	if (call6(GV_HC_HELLO_PEEK, a) != -GV_EINVAL)
+	if (gv_vmcall6(GV_HC_HELLO_PEEK, a) != -GV_EINVAL)
 		return "peek of 41 bytes not refused";
 	return NULL;
 }
@@ -126,11 +108,11 @@ static const char *check_peek(void)
 /* POKE: own memory written; a read-only mapping refused and unchanged. */
 static const char *check_poke(void)
 {
-	uint64_t a[6] = { (uintptr_t)peek_buf + 8, 24, 0x1111, 0x2222, 0x3333 };
+	unsigned long a[6] = { (uintptr_t)peek_buf + 8, 24, 0x1111, 0x2222, 0x3333 };
 	volatile uint64_t *ro;
 	const char *why = NULL;
 
-	if (call6(GV_HC_HELLO_POKE, a) ||
+	if (gv_vmcall6(GV_HC_HELLO_POKE, a) ||
 	    ((uint64_t *)peek_buf)[1] != 0x1111 || ((uint64_t *)peek_buf)[3] != 0x3333)
 		return "poke of own memory wrong";
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -140,7 +122,7 @@ static const char *check_poke(void)
 	a[0] = (uintptr_t)ro;
 	a[1] = 8;
 	a[2] = 0xdead;
-	if (call6(GV_HC_HELLO_POKE, a) != -GV_EFAULT || a[0] != (PF_P | PF_W | PF_U) || ro[0])
+	if (gv_vmcall6(GV_HC_HELLO_POKE, a) != -GV_EFAULT || a[0] != (PF_P | PF_W | PF_U) || ro[0])
 		why = "poke of a read-only page not refused with #PF code P|W|U";
 	munmap((void *)ro, 4096);
 	return why;

@@ -425,43 +425,39 @@ static void snapshot(struct gv_snapshot *s)
 	s->cpus_answering = cpumask_weight(&answered);
 }
 
-/* Drop hello's guard if the fuzzing left one on a buffer page. */
-static long unguard_buffer(void)
+/*
+ * Call @nr for every buffer page (arg0 = the page, arg1 = @arg1): how many
+ * succeeded, or the first error other than -GV_ENOENT and @benign.
+ */
+static long call_each_buffer_page(u32 nr, u64 arg1, long benign)
 {
 	unsigned long io[6];
-	long err, released = 0;
+	long err, done = 0;
 	u64 pa;
 
 	for (pa = fz.buf_pa; pa < fz.buf_end; pa += PAGE_SIZE) {
 		memset(io, 0, sizeof(io));
 		io[0] = pa;
-		err = vmcall_io(GV_HC_HELLO_GUARD, io);
+		io[1] = arg1;
+		err = vmcall_io(nr, io);
 		if (!err)
-			released++;
-		else if (err != -GV_ENOENT && err != -GV_EINVAL)
+			done++;
+		else if (err != -GV_ENOENT && err != benign)
 			return err;
 	}
-	return released;
+	return done;
 }
 
-/* Give back whatever the fuzzing left lent: page by page, ENOENT is fine. */
+/* Drop hello's guard (mode 0) if the fuzzing left one; -EINVAL: no hello. */
+static long unguard_buffer(void)
+{
+	return call_each_buffer_page(GV_HC_HELLO_GUARD, 0, -GV_EINVAL);
+}
+
+/* Give back whatever the fuzzing left lent: page by page. */
 static long return_buffer(void)
 {
-	unsigned long io[6];
-	long err, returned = 0;
-	u64 pa;
-
-	for (pa = fz.buf_pa; pa < fz.buf_end; pa += PAGE_SIZE) {
-		memset(io, 0, sizeof(io));
-		io[0] = pa;
-		io[1] = PAGE_SIZE;
-		err = vmcall_io(GV_HC_MEM_RETURN, io);
-		if (!err)
-			returned++;
-		else if (err != -GV_ENOENT)
-			return err;
-	}
-	return returned;
+	return call_each_buffer_page(GV_HC_MEM_RETURN, PAGE_SIZE, -GV_ENOENT);
 }
 
 static bool page_is(struct page *page, u64 val)

@@ -88,6 +88,8 @@ void gv_handle_ept_violation(struct gv_cpu *c)
 	record_violation(c, qual);
 	if (gv_ept_dispatch(c, &c->last_violation) == GV_EPT_RETRY)
 		return;
+	gv_event_post(c, GV_EVENT_EPT_VIOLATION, 0, c->last_violation.gpa,
+		      c->last_violation.gva, qual, c->last_violation.rip);
 	if (ept_log_wanted(c, EXIT_REASON_EPT_VIOLATION))
 		gv_log("cpu%u: EPT violation gpa=%llx gva=%llx %c%c%c rip=%llx: blocked",
 		       c->cpu, c->last_violation.gpa, c->last_violation.gva,

@@ -13,6 +13,7 @@
 #include "../ept/ept_lend.h"
 #include "../include/greenvisor/hypapp_ept.h"
 #include "hv_hypapp.h"
+#include "hv_event.h"
 #include "../uapi/linux/greenvisor.h"
 
 #define GV_PAGE_SIZE		4096
@@ -155,6 +156,7 @@ struct gv_cpu {
 	u64 refusals;		/* refused calls, for gv_log_sampled() */
 	struct gv_devirt devirt;
 	struct gv_log_ring log;
+	struct gv_event_ring events;
 };
 
 /*

@@ -90,6 +90,10 @@ bool gv_hypapp_cpuid(struct gv_cpu *c, u32 leaf, u32 subleaf,
 		     struct gv_hypapp_cpuid *r);
 void gv_hypapp_nmi(struct gv_cpu *c);
 
+/* hv_event.c: the per-CPU event ring (GV_HC_EVENT_READ). */
+void gv_event_post(struct gv_cpu *c, u32 type, u32 source, u64 d0, u64 d1,
+		   u64 d2, u64 d3);
+long gv_hc_event_read(struct gv_cpu *c, struct gv_regs *regs);
 /* hv_shared.c: the per-CPU shared page (GV_HC_SHARED_PAGE). */
 long gv_hc_shared_page(struct gv_cpu *c, struct gv_regs *regs);
 long gv_hc_exit_counts_all(struct gv_cpu *c, struct gv_regs *regs);

@@ -108,6 +108,7 @@ static const struct gv_hc_entry gv_hc_table[] = {
 	[GV_HC_HYPAPP_INFO]	= { RICH_CPL0,	gv_hc_hypapp_info },
 	[GV_HC_SHARED_PAGE]	= { RICH_CPL0,	gv_hc_shared_page },
 	[GV_HC_EXIT_COUNTS_ALL]	= { RICH_CPL0,	gv_hc_exit_counts_all },
+	[GV_HC_EVENT_READ]	= { RICH_CPL0,	gv_hc_event_read },
 };
 
 /*

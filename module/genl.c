@@ -75,12 +75,28 @@ static const struct nla_policy gv_mem_get_policy[GV_ATTR_MAX + 1] = {
 	},
 };
 
+/* GV_CMD_GET_EVENT_STATS takes no attributes at all. */
+static const struct nla_policy gv_event_stats_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_GET_EVENT_STATS takes no attributes",
+	},
+};
+
+/* GV_CMD_HYPAPP_GET takes no attributes at all. */
+static const struct nla_policy gv_hypapp_get_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_HYPAPP_GET takes no attributes",
+	},
+};
+
 /* Index into gv_genl_mcgrps[]. */
 enum gv_genl_mcgrp {
 	GV_GENL_MCGRP_EVENTS_IDX,
 };
 
-/* Reserved for EPT-violation, DMA-fault and hypapp events. */
+/* EPT-violation, hypapp, launch/teardown and DMA-fault events (events.c). */
 static const struct genl_multicast_group gv_genl_mcgrps[] = {
 	[GV_GENL_MCGRP_EVENTS_IDX] = {
 		.name = GV_GENL_MCGRP_EVENTS,
@@ -588,6 +604,128 @@ static int gv_genl_dump_mem(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int gv_genl_put_event_stats(struct sk_buff *msg, const void *arg)
+{
+	const u64 *v = arg;
+
+	return nla_put_u64_64bit(msg, GV_EVENT_STATS_ATTR_POSTED, v[0],
+				 GV_EVENT_STATS_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EVENT_STATS_ATTR_DROPPED, v[1],
+				 GV_EVENT_STATS_ATTR_PAD) ||
+	       nla_put_u64_64bit(msg, GV_EVENT_STATS_ATTR_DELIVERED, v[2],
+				 GV_EVENT_STATS_ATTR_PAD) ? -EMSGSIZE : 0;
+}
+
+static int gv_genl_get_event_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	u64 v[3];
+	int err;
+
+	gv_events_stats(&v[0], &v[1], &v[2]);
+	err = gv_genl_reply_nest(info, GV_CMD_GET_EVENT_STATS, GV_ATTR_EVENT_STATS,
+				 gv_genl_put_event_stats, v);
+	if (err == -EMSGSIZE)
+		GENL_SET_ERR_MSG(info, "greenvisor: event stats reply too large");
+	return err;
+}
+
+/* The family is registered (not in vtd_test_mode, not after exit). */
+static bool gv_genl_registered;
+
+/* Whether anyone has joined the "events" group (poll faster then). */
+bool gv_genl_event_listened(void)
+{
+	return READ_ONCE(gv_genl_registered) &&
+	       genl_has_listeners(&gv_genl_family, &init_net,
+				  GV_GENL_MCGRP_EVENTS_IDX);
+}
+
+static int gv_genl_put_event(struct sk_buff *msg, const struct gv_event_out *e)
+{
+	static const int data_attr[4] = {
+		GV_EVENT_ATTR_DATA0, GV_EVENT_ATTR_DATA1,
+		GV_EVENT_ATTR_DATA2, GV_EVENT_ATTR_DATA3,
+	};
+	unsigned int i;
+
+	if (nla_put_u32(msg, GV_EVENT_ATTR_TYPE, e->type) ||
+	    nla_put_u32(msg, GV_EVENT_ATTR_SOURCE, e->source) ||
+	    nla_put_u32(msg, GV_EVENT_ATTR_CPU, e->cpu) ||
+	    nla_put_u64_64bit(msg, GV_EVENT_ATTR_TSC, e->tsc, GV_EVENT_ATTR_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(data_attr); i++)
+		if (nla_put_u64_64bit(msg, data_attr[i], e->data[i], GV_EVENT_ATTR_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* One GV_CMD_EVENT on the "events" group; dropped when nobody listens. */
+void gv_genl_event_notify(const struct gv_event_out *e)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!gv_genl_event_listened())
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &gv_genl_family, 0, GV_CMD_EVENT);
+	nest = hdr ? nla_nest_start(msg, GV_ATTR_EVENT) : NULL;
+	if (!nest || gv_genl_put_event(msg, e)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&gv_genl_family, msg, 0, GV_GENL_MCGRP_EVENTS_IDX,
+			  GFP_KERNEL);
+}
+
+static int gv_genl_put_hypapp(struct sk_buff *msg, const struct gv_hypapp_info *h)
+{
+	if (nla_put_u32(msg, GV_HYPAPP_ATTR_ID, h->id) ||
+	    nla_put_string(msg, GV_HYPAPP_ATTR_NAME, h->name) ||
+	    nla_put_string(msg, GV_HYPAPP_ATTR_MODULE, h->module) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_HC_BASE, h->hc_base) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_HC_COUNT, h->hc_count) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_CPUID_BASE, h->cpuid_base) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_CPUID_COUNT, h->cpuid_count) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_DATA_PAGES, h->data_pages) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_TEXT_PAGES, h->text_pages) ||
+	    nla_put_u64_64bit(msg, GV_HYPAPP_ATTR_CALLS, h->calls, GV_HYPAPP_ATTR_PAD) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_EVENTS, h->events) ||
+	    nla_put_u32(msg, GV_HYPAPP_ATTR_QUIESCE, h->quiesce))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Dump the registered hypapps; cb->args[0] is the next id to look for. */
+static int gv_genl_dump_hypapp(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gv_hypapp_info h;
+	struct nlattr *nest;
+	void *hdr;
+
+	while (!gv_hypapp_info_next(cb->args[0], &h)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &gv_genl_family,
+				  NLM_F_MULTI, GV_CMD_HYPAPP_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, GV_ATTR_HYPAPP);
+		if (!nest || gv_genl_put_hypapp(skb, &h)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+		cb->args[0] = (u64)h.id + 1;
+	}
+	return skb->len;
+}
+
 static const struct genl_ops gv_genl_ops[] = {
 	{
 		.cmd = GV_CMD_GET_STATUS,
@@ -639,6 +777,20 @@ static const struct genl_ops gv_genl_ops[] = {
 		.maxattr = ARRAY_SIZE(gv_mem_get_policy) - 1,
 		.dumpit = gv_genl_dump_mem,
 	},
+	{
+		.cmd = GV_CMD_GET_EVENT_STATS,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_event_stats_policy,
+		.maxattr = ARRAY_SIZE(gv_event_stats_policy) - 1,
+		.doit = gv_genl_get_event_stats,
+	},
+	{
+		.cmd = GV_CMD_HYPAPP_GET,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_hypapp_get_policy,
+		.maxattr = ARRAY_SIZE(gv_hypapp_get_policy) - 1,
+		.dumpit = gv_genl_dump_hypapp,
+	},
 };
 
 /*
@@ -667,6 +819,7 @@ int gv_genl_init(void)
 	int err;
 
 	err = genl_register_family(&gv_genl_family);
+	WRITE_ONCE(gv_genl_registered, !err);
 	if (err)
 		pr_err("greenvisor: cannot register genl family \"%s\": %d\n",
 		       GV_GENL_NAME, err);
@@ -679,5 +832,6 @@ int gv_genl_init(void)
  */
 void gv_genl_exit(void)
 {
+	WRITE_ONCE(gv_genl_registered, false);
 	genl_unregister_family(&gv_genl_family);
 }

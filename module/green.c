@@ -211,13 +211,17 @@ int gv_green_set_lend(u64 size, struct gv_lend_info *out)
 
 	if (!size || !PAGE_ALIGNED(size))
 		return -EINVAL;
-	set = kzalloc(struct_size(set, blk, set_max_blocks(size)), GFP_KERNEL);
+	/* More than all of RAM can never be lent: refuse before allocating. */
+	if (size >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
+	set = kvzalloc(struct_size(set, blk, set_max_blocks(size)),
+		       GFP_KERNEL | __GFP_NOWARN);
 	if (!set)
 		return -ENOMEM;
 	err = set_fill(set, size);
 	if (err) {
 		set_release(set, set->nr_blocks);
-		kfree(set);
+		kvfree(set);
 		return err;
 	}
 	set->size = size;
@@ -249,7 +253,7 @@ int gv_green_set_return(u32 id)
 	if (!found)
 		return -ENOENT;
 	set_release(found, found->nr_blocks);
-	kfree(found);
+	kvfree(found);
 	return 0;
 }
 
@@ -284,7 +288,7 @@ static void return_all_sets(void)
 	mutex_unlock(&gv_set_lock);
 	list_for_each_entry_safe(set, tmp, &all, node) {
 		set_release(set, set->nr_blocks);
-		kfree(set);
+		kvfree(set);
 	}
 }
 

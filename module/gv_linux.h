@@ -21,6 +21,9 @@ unsigned int gv_nr_virtualized(void);
 int gv_hc_version(u32 *abi, u32 *cpu, u32 *features);
 int gv_hc_exit_counts(unsigned int cpu, u64 counts[GV_EXIT_REASON_MAX]);
 int gv_hc_shared_alloc(void);
+/* GV_HC_EVENT_READ: 1 and the record in @w, 0 when empty, or -errno. */
+int gv_hc_event_next(unsigned int cpu, u64 w[6]);
+int gv_hc_event_counts(unsigned int cpu, u64 *posted, u64 *dropped);
 void gv_hc_shared_free(void);
 
 /* GV_HC_EPT_STATS results: the rich view's table pages and leaves. */
@@ -68,8 +71,42 @@ void gv_vtd_test_exit(void);
 /* hypapp.c: unregister every hypapp (reboot). */
 void gv_hypapp_unregister_all(void);
 
+/* One registered hypapp, for the control plane (GV_CMD_HYPAPP_GET). */
+struct gv_hypapp_info {
+	u32 id;
+	char name[16];
+	char module[56];
+	u32 hc_base, hc_count;
+	u32 cpuid_base, cpuid_count;
+	u32 data_pages, text_pages;
+	u64 calls;
+	u32 quiesce;		/* BIT(GV_HEV_*) run with other CPUs parked */
+	u32 events;		/* BIT(GV_HEV_*) it has a callback for */
+};
+
+int gv_hypapp_info_next(u32 from, struct gv_hypapp_info *out);
+
 /* genl.c: the generic-netlink control plane. */
 int gv_genl_init(void);
 void gv_genl_exit(void);
+
+/* One event as the Linux side delivers it (uapi GV_EVENT_*). */
+struct gv_event_out {
+	u32 type;
+	u32 source;
+	u32 cpu;
+	u64 tsc;
+	u64 data[4];
+};
+
+void gv_genl_event_notify(const struct gv_event_out *e);
+bool gv_genl_event_listened(void);
+
+/* events.c: drain the root side's event rings, deliver, emit. */
+void gv_events_drain(void);
+void gv_event_emit(u32 type, u32 source, const u64 data[4]);
+void gv_events_stats(u64 *posted, u64 *dropped, u64 *delivered);
+void gv_events_start(unsigned int nr_cpus);
+void gv_events_stop(unsigned int nr_cpus);
 
 #endif /* GV_LINUX_H */

@@ -238,6 +238,53 @@ void gv_hypapp_unregister_all(void)
 }
 
 /* /sys/module/greenvisor/parameters/hypapp_unregister: write a name. */
+/*
+ * The registered hypapp with the lowest id >= @from (GV_CMD_HYPAPP_GET):
+ * what the Linux side knows and what GV_HC_HYPAPP_INFO says. -ENOENT when
+ * there is none.
+ */
+int gv_hypapp_info_next(u32 from, struct gv_hypapp_info *out)
+{
+	unsigned long io[6];
+	u64 fn[GV_HEV_NR];
+	int err = -ENOENT;
+	unsigned int i;
+	u32 id;
+
+	mutex_lock(&gv_hypapp_lock);
+	for (id = max(from, 1u); id <= GV_HYPAPP_MAX; id++) {
+		struct gv_hypapp *app = gv_hypapps[id];
+
+		if (!app)
+			continue;
+		memset(out, 0, sizeof(*out));
+		memset(io, 0, sizeof(io));
+		io[0] = id;
+		err = hypapp_vmcall(GV_HC_HYPAPP_INFO, io);
+		if (err)
+			break;
+		out->id = id;
+		strscpy(out->name, app->name, sizeof(out->name));
+		strscpy(out->module, app->owner ? module_name(app->owner) : "",
+			sizeof(out->module));
+		out->hc_base = (u32)io[0];
+		out->hc_count = io[0] >> 32;
+		out->cpuid_base = io[1];
+		out->cpuid_count = (u32)io[2];
+		out->data_pages = io[2] >> 32;
+		out->text_pages = io[3];
+		out->calls = io[4];
+		out->quiesce = io[5];
+		ops_to_array(app->ops, fn);
+		for (i = 0; i < GV_HEV_NR; i++)
+			if (fn[i])
+				out->events |= BIT(i);
+		break;
+	}
+	mutex_unlock(&gv_hypapp_lock);
+	return err;
+}
+
 static int hypapp_unregister_set(const char *val, const struct kernel_param *kp)
 {
 	char buf[GV_HYPAPP_NAME_LEN + 1], *name;

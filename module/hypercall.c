@@ -146,3 +146,23 @@ long gv_hc_mem_step(u32 nr, u64 pa, u64 size, u64 *done)
 	*done = io.a[1];
 	return ret;
 }
+
+int gv_hc_event_next(unsigned int cpu, u64 w[6])
+{
+	struct gv_hc_args io = { .a = { cpu, 0 } };
+	long ret = gv_vmcall(GV_HC_EVENT_READ, &io);
+
+	if (ret == 1)
+		memcpy(w, io.a, 6 * sizeof(u64));
+	return ret;
+}
+
+int gv_hc_event_counts(unsigned int cpu, u64 *posted, u64 *dropped)
+{
+	struct gv_hc_args io = { .a = { cpu, 1 } };
+	long ret = gv_vmcall(GV_HC_EVENT_READ, &io);
+
+	*posted = io.a[0];
+	*dropped = io.a[1];
+	return ret;
+}

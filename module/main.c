@@ -108,6 +108,7 @@ static int gv_cpu_offline(unsigned int cpu)
 	if (!gv_cpu_is_virtualized(cpu))
 		return 0;
 	gv_log_drain();
+	gv_events_drain();
 	err = gv_devirt_this_cpu(&gv);
 	if (err == -EBUSY)
 		pr_err("CPU %u cannot go offline while memory is lent to the green partition\n",
@@ -207,6 +208,7 @@ static int __init gv_init(void)
 	err = gv_genl_init();
 	if (err)
 		goto devirt;
+	gv_events_start(gv_nr_virtualized());
 	register_reboot_notifier(&gv_reboot_nb);
 	register_pm_notifier(&gv_pm_nb);
 	schedule_delayed_work(&gv_log_work, GV_LOG_DRAIN_INTERVAL);
@@ -229,6 +231,7 @@ static void __exit gv_exit(void)
 		return;
 	}
 	pr_debug("exit: control plane\n");
+	gv_events_stop(gv_nr_virtualized());
 	gv_genl_exit();
 	unregister_pm_notifier(&gv_pm_nb);
 	unregister_reboot_notifier(&gv_reboot_nb);

@@ -168,8 +168,12 @@ static const char *fault_reason(u8 r)
 	}
 }
 
+/* Each fault: an event (netlink "events", tracepoint) and a dmesg line. */
 static void fault_print(void *ctx, const struct gv_vtd_fault *f)
 {
+	u64 data[4] = { (u64)f->segment << 16 | f->sid, f->addr, f->reason, f->write };
+
+	gv_event_emit(GV_EVENT_DMA_FAULT, f->unit, data);
 	pr_warn_ratelimited("DMA fault: %04x:%02x:%02x.%u %s at 0x%llx: reason %u (%s)\n",
 			    f->segment, f->sid >> 8, (f->sid >> 3) & 0x1f,
 			    f->sid & 7, f->write ? "write" : "read", f->addr,

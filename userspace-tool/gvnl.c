@@ -6,6 +6,8 @@
  * comes with the module's message, which is printed with the errno.
  */
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -58,6 +60,41 @@ static struct nla_policy gv_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_MEM_SIZE]		= { .type = NLA_U64 },
 	[GV_ATTR_MEM_ID]		= { .type = NLA_U32 },
 	[GV_ATTR_MEM]			= { .type = NLA_NESTED },
+	[GV_ATTR_EVENT]			= { .type = NLA_NESTED },
+	[GV_ATTR_EVENT_STATS]		= { .type = NLA_NESTED },
+	[GV_ATTR_HYPAPP]		= { .type = NLA_NESTED },
+};
+
+static struct nla_policy gv_hypapp_policy[GV_HYPAPP_ATTR_MAX + 1] = {
+	[GV_HYPAPP_ATTR_ID]		= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_NAME]		= { .type = NLA_STRING },
+	[GV_HYPAPP_ATTR_MODULE]		= { .type = NLA_STRING },
+	[GV_HYPAPP_ATTR_HC_BASE]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_HC_COUNT]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_CPUID_BASE]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_CPUID_COUNT]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_DATA_PAGES]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_TEXT_PAGES]	= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_CALLS]		= { .type = NLA_U64 },
+	[GV_HYPAPP_ATTR_EVENTS]		= { .type = NLA_U32 },
+	[GV_HYPAPP_ATTR_QUIESCE]	= { .type = NLA_U32 },
+};
+
+static struct nla_policy gv_event_policy[GV_EVENT_ATTR_MAX + 1] = {
+	[GV_EVENT_ATTR_TYPE]		= { .type = NLA_U32 },
+	[GV_EVENT_ATTR_SOURCE]		= { .type = NLA_U32 },
+	[GV_EVENT_ATTR_CPU]		= { .type = NLA_U32 },
+	[GV_EVENT_ATTR_TSC]		= { .type = NLA_U64 },
+	[GV_EVENT_ATTR_DATA0]		= { .type = NLA_U64 },
+	[GV_EVENT_ATTR_DATA1]		= { .type = NLA_U64 },
+	[GV_EVENT_ATTR_DATA2]		= { .type = NLA_U64 },
+	[GV_EVENT_ATTR_DATA3]		= { .type = NLA_U64 },
+};
+
+static struct nla_policy gv_event_stats_policy[GV_EVENT_STATS_ATTR_MAX + 1] = {
+	[GV_EVENT_STATS_ATTR_POSTED]	= { .type = NLA_U64 },
+	[GV_EVENT_STATS_ATTR_DROPPED]	= { .type = NLA_U64 },
+	[GV_EVENT_STATS_ATTR_DELIVERED]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy gv_mem_policy[GV_MEM_ATTR_MAX + 1] = {
@@ -543,3 +580,217 @@ void hv_mem_list_free(struct hv_mem_list *l)
 	l->n = 0;
 	l->cap = 0;
 }
+
+static int parse_event_stats(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_EVENT_STATS_ATTR_MAX + 1];
+	struct hv_event_stats *st = arg;
+
+	if (!top[GV_ATTR_EVENT_STATS] ||
+	    nla_parse_nested(tb, GV_EVENT_STATS_ATTR_MAX, top[GV_ATTR_EVENT_STATS],
+			     gv_event_stats_policy) ||
+	    !tb[GV_EVENT_STATS_ATTR_POSTED] || !tb[GV_EVENT_STATS_ATTR_DROPPED] ||
+	    !tb[GV_EVENT_STATS_ATTR_DELIVERED])
+		return -1;
+	st->posted = nla_get_u64(tb[GV_EVENT_STATS_ATTR_POSTED]);
+	st->dropped = nla_get_u64(tb[GV_EVENT_STATS_ATTR_DROPPED]);
+	st->delivered = nla_get_u64(tb[GV_EVENT_STATS_ATTR_DELIVERED]);
+	return 0;
+}
+
+int gvnl_event_stats(struct gvnl *g, struct hv_event_stats *st)
+{
+	struct gvnl_req r = {
+		.what = "events stats", .parse = parse_event_stats, .arg = st,
+	};
+
+	return gvnl_request(g, &r, GV_CMD_GET_EVENT_STATS, false, -1, 0);
+}
+
+/* State of `hvctl events`: what to call per event, how many are left. */
+struct gvnl_follow {
+	void (*fn)(const struct hv_event *e, void *arg);
+	void *arg;
+	long left;		/* < 0: no limit */
+	bool bad;		/* a message we could not parse */
+};
+
+static int parse_event(struct nlattr *nest, struct hv_event *e)
+{
+	static const int data_attr[4] = {
+		GV_EVENT_ATTR_DATA0, GV_EVENT_ATTR_DATA1,
+		GV_EVENT_ATTR_DATA2, GV_EVENT_ATTR_DATA3,
+	};
+	struct nlattr *tb[GV_EVENT_ATTR_MAX + 1];
+	unsigned int i;
+
+	if (!nest || nla_parse_nested(tb, GV_EVENT_ATTR_MAX, nest, gv_event_policy) ||
+	    !tb[GV_EVENT_ATTR_TYPE] || !tb[GV_EVENT_ATTR_CPU] || !tb[GV_EVENT_ATTR_TSC])
+		return -1;
+	memset(e, 0, sizeof(*e));
+	e->type = nla_get_u32(tb[GV_EVENT_ATTR_TYPE]);
+	if (tb[GV_EVENT_ATTR_SOURCE])
+		e->source = nla_get_u32(tb[GV_EVENT_ATTR_SOURCE]);
+	e->cpu = nla_get_u32(tb[GV_EVENT_ATTR_CPU]);
+	e->tsc = nla_get_u64(tb[GV_EVENT_ATTR_TSC]);
+	for (i = 0; i < ARRAY_SIZE(data_attr); i++)
+		if (tb[data_attr[i]])
+			e->data[i] = nla_get_u64(tb[data_attr[i]]);
+	return 0;
+}
+
+static int gvnl_event_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[GV_ATTR_MAX + 1];
+	struct gvnl_follow *f = arg;
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct hv_event e;
+
+	if (gh->cmd != GV_CMD_EVENT)
+		return NL_OK;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, GV_ATTR_MAX, gv_policy) ||
+	    parse_event(tb[GV_ATTR_EVENT], &e)) {
+		f->bad = true;
+		return NL_OK;
+	}
+	if (f->left) {
+		f->fn(&e, f->arg);
+		if (f->left > 0)
+			f->left--;
+	}
+	return NL_OK;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Join the "events" group and call @fn for each event until @count have
+ * come (count < 0: no limit) or @timeout_s seconds passed (<= 0: none).
+ * Returns HVCTL_EXIT_OK when @count events came (or on the timeout with no
+ * count asked), HVCTL_EXIT_TIMEOUT when the timeout ended a counted wait.
+ */
+int gvnl_events_follow(struct gvnl *g, long count, double timeout_s,
+		       void (*fn)(const struct hv_event *e, void *arg), void *arg)
+{
+	struct gvnl_follow f = { .fn = fn, .arg = arg, .left = count };
+	double end = timeout_s > 0 ? now_s() + timeout_s : 0;
+	struct nl_cb *cb;
+	struct pollfd p;
+	int grp, err = HVCTL_EXIT_OK;
+
+	grp = genl_ctrl_resolve_grp(g->sk, GV_GENL_NAME, GV_GENL_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr, "hvctl: events: no \"%s\" group: %s\n",
+			GV_GENL_MCGRP_EVENTS, nl_geterror(grp));
+		return HVCTL_EXIT_KERNEL;
+	}
+	err = nl_socket_add_membership(g->sk, grp);
+	if (err < 0) {
+		fprintf(stderr, "hvctl: events: cannot join the group: %s%s\n",
+			nl_geterror(err),
+			err == -NLE_PERM ? " (needs CAP_NET_ADMIN; run it as root)" : "");
+		return HVCTL_EXIT_KERNEL;
+	}
+	nl_socket_disable_seq_check(g->sk);
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		fprintf(stderr, "hvctl: out of memory\n");
+		return HVCTL_EXIT_KERNEL;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, gvnl_event_cb, &f);
+	p.fd = nl_socket_get_fd(g->sk);
+	p.events = POLLIN;
+	err = HVCTL_EXIT_OK;
+	while (f.left) {
+		double left = end ? end - now_s() : -1;
+		int n;
+
+		if (end && left <= 0) {
+			err = count > 0 ? HVCTL_EXIT_TIMEOUT : HVCTL_EXIT_OK;
+			break;
+		}
+		n = poll(&p, 1, end ? (int)(left * 1000) + 1 : -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "hvctl: events: poll: %s\n", strerror(errno));
+			err = HVCTL_EXIT_KERNEL;
+			break;
+		}
+		if (n && nl_recvmsgs(g->sk, cb) < 0 && errno != EAGAIN) {
+			fprintf(stderr, "hvctl: events: receive failed (greenvisor unloaded?)\n");
+			err = HVCTL_EXIT_KERNEL;
+			break;
+		}
+	}
+	if (f.bad)
+		fprintf(stderr, "hvctl: events: some messages could not be parsed\n");
+	nl_cb_put(cb);
+	return err;
+}
+
+static uint32_t get_u32_or0(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static int parse_hypapp(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_HYPAPP_ATTR_MAX + 1];
+	struct hv_hypapp_list *l = arg;
+	struct hv_hypapp *h;
+
+	if (!top[GV_ATTR_HYPAPP] ||
+	    nla_parse_nested(tb, GV_HYPAPP_ATTR_MAX, top[GV_ATTR_HYPAPP],
+			     gv_hypapp_policy) ||
+	    !tb[GV_HYPAPP_ATTR_ID] || !tb[GV_HYPAPP_ATTR_NAME])
+		return -1;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct hv_hypapp *apps = realloc(l->apps, cap * sizeof(*apps));
+
+		if (!apps)
+			return -1;
+		l->apps = apps;
+		l->cap = cap;
+	}
+	h = &l->apps[l->n++];
+	memset(h, 0, sizeof(*h));
+	h->id = nla_get_u32(tb[GV_HYPAPP_ATTR_ID]);
+	nla_strlcpy(h->name, tb[GV_HYPAPP_ATTR_NAME], sizeof(h->name));
+	if (tb[GV_HYPAPP_ATTR_MODULE])
+		nla_strlcpy(h->module, tb[GV_HYPAPP_ATTR_MODULE], sizeof(h->module));
+	h->hc_base = get_u32_or0(tb[GV_HYPAPP_ATTR_HC_BASE]);
+	h->hc_count = get_u32_or0(tb[GV_HYPAPP_ATTR_HC_COUNT]);
+	h->cpuid_base = get_u32_or0(tb[GV_HYPAPP_ATTR_CPUID_BASE]);
+	h->cpuid_count = get_u32_or0(tb[GV_HYPAPP_ATTR_CPUID_COUNT]);
+	h->data_pages = get_u32_or0(tb[GV_HYPAPP_ATTR_DATA_PAGES]);
+	h->text_pages = get_u32_or0(tb[GV_HYPAPP_ATTR_TEXT_PAGES]);
+	h->events = get_u32_or0(tb[GV_HYPAPP_ATTR_EVENTS]);
+	h->quiesce = get_u32_or0(tb[GV_HYPAPP_ATTR_QUIESCE]);
+	if (tb[GV_HYPAPP_ATTR_CALLS])
+		h->calls = nla_get_u64(tb[GV_HYPAPP_ATTR_CALLS]);
+	return 0;
+}
+
+int gvnl_hypapp_dump(struct gvnl *g, struct hv_hypapp_list *l)
+{
+	struct gvnl_req r = { .what = "hypapp list", .parse = parse_hypapp, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_HYPAPP_GET, true, -1, 0);
+}
+
+void hv_hypapp_list_free(struct hv_hypapp_list *l)
+{
+	free(l->apps);
+	l->apps = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	      "  hvctl status              hypervisor status\n"
 	      "  hvctl cpu show [CPU]      per-CPU state (all possible CPUs by default)\n"
 	      "  hvctl stats [CPU]         VM-exit counters by basic exit reason\n"
+	      "  hvctl top [-d S] [-n N]   live VM exits per second by CPU and reason\n"
 	      "  hvctl ept show            EPT rich view: table pages, leaves by size\n"
 	      "  hvctl ept query GPA       how the rich view maps GPA (hex with 0x, or decimal)\n"
 	      "  hvctl mem lend SIZE       allocate SIZE (bytes, or with K/M/G) and lend it\n"
@@ -30,6 +31,10 @@ static void usage(FILE *f)
 	      "  hvctl mem return ID       scrub and return a lent set\n"
 	      "  hvctl mem show            the lent sets\n"
 	      "  hvctl check               can greenvisor load here? (works unloaded)\n"
+	      "  hvctl events [--count N] [--timeout S]\n"
+	      "                            follow events (EPT violations, hypapps, ...)\n"
+	      "  hvctl events stats        events posted, dropped, delivered\n"
+	      "  hvctl hypapp list         registered hypapps: vmcalls, CPUID leaves, events\n"
 	      "  hvctl help                this text\n"
 	      "\n"
 	      "Options:\n"
@@ -39,7 +44,8 @@ static void usage(FILE *f)
 	      "  -h, --help                this text\n"
 	      "\n"
 	      "Exit status: 0 success, 1 usage error, 2 kernel or netlink error,\n"
-	      "3 greenvisor not loaded, 4 hvctl check found a FAIL.\n", f);
+	      "3 greenvisor not loaded, 4 hvctl check found a FAIL,\n"
+	      "5 hvctl events --count timed out.\n", f);
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -406,6 +412,9 @@ static const struct {
 	{ "ept",	cmd_ept },
 	{ "mem",	cmd_mem },
 	{ "check",	cmd_check },
+	{ "events",	hv_cmd_events },
+	{ "hypapp",	hv_cmd_hypapp },
+	{ "top",	hv_cmd_top },
 };
 
 int main(int argc, char **argv)

@@ -23,6 +23,7 @@
 #define HVCTL_EXIT_KERNEL	2
 #define HVCTL_EXIT_NOT_LOADED	3
 #define HVCTL_EXIT_CHECK	4	/* hvctl check: at least one FAIL */
+#define HVCTL_EXIT_TIMEOUT	5	/* hvctl events --count: timed out */
 
 /* Basic exit reasons hvctl keeps counts for (SDM reasons are 16 bits). */
 #define HVCTL_NR_REASONS	128
@@ -82,6 +83,41 @@ struct hv_mem {
 	uint64_t first_pa;
 };
 
+/* One event (GV_CMD_EVENT; uapi greenvisor.h GV_EVENT_*). */
+struct hv_event {
+	uint32_t type;
+	uint32_t source;
+	uint32_t cpu;
+	uint64_t tsc;
+	uint64_t data[4];
+};
+
+/* GV_ATTR_HYPAPP: one registered hypapp. */
+struct hv_hypapp {
+	uint32_t id;
+	char name[32];
+	char module[64];
+	uint32_t hc_base, hc_count;
+	uint32_t cpuid_base, cpuid_count;
+	uint32_t data_pages, text_pages;
+	uint64_t calls;
+	uint32_t events;		/* bit per callback (GV_HYPAPP_ATTR_EVENTS) */
+	uint32_t quiesce;
+};
+
+struct hv_hypapp_list {
+	struct hv_hypapp *apps;
+	size_t n;
+	size_t cap;
+};
+
+/* GV_CMD_GET_EVENT_STATS reply. */
+struct hv_event_stats {
+	uint64_t posted;
+	uint64_t dropped;
+	uint64_t delivered;
+};
+
 struct hv_mem_list {
 	struct hv_mem *sets;
 	size_t n;
@@ -132,11 +168,22 @@ void hv_print_mem(const struct hv_out *o, const struct hv_mem_list *l);
 /* check.c: hvctl check; returns HVCTL_EXIT_OK or HVCTL_EXIT_CHECK. */
 int hv_check(const struct hv_out *o);
 
+/* events.c: hvctl events. hypapp.c: hvctl hypapp. */
+int hv_cmd_events(const struct hv_out *o, int argc, char **argv);
+int hv_cmd_hypapp(const struct hv_out *o, int argc, char **argv);
+/* top.c: hvctl top. */
+int hv_cmd_top(const struct hv_out *o, int argc, char **argv);
+
 /* gvnl.c: the netlink session. Functions return an HVCTL_EXIT_* code. */
 struct gvnl;
 int gvnl_open(struct gvnl **gp, bool quiet_not_loaded);
 void gvnl_close(struct gvnl *g);
 int gvnl_get_status(struct gvnl *g, struct hv_status *st);
+int gvnl_event_stats(struct gvnl *g, struct hv_event_stats *st);
+int gvnl_hypapp_dump(struct gvnl *g, struct hv_hypapp_list *l);
+void hv_hypapp_list_free(struct hv_hypapp_list *l);
+int gvnl_events_follow(struct gvnl *g, long count, double timeout_s,
+		       void (*fn)(const struct hv_event *e, void *arg), void *arg);
 int gvnl_get_cpu(struct gvnl *g, const char *what, uint32_t cpu,
 		 struct hv_cpu_list *l);
 int gvnl_dump_cpus(struct gvnl *g, const char *what, struct hv_cpu_list *l);

@@ -131,6 +131,9 @@ int hello_ept(struct gv_cpu *c, u64 gpa, u64 gva, u64 qual, void *data)
 	if (!(qual & GV_EPT_W) || (gpa & ~(PAGE - 1)) != READ_ONCE(h->guard_pa))
 		return GV_HYPAPP_EPT_BLOCK;
 	__atomic_add_fetch(&h->guard_writes, 1, __ATOMIC_RELAXED);
+	/* Each trapped write is an event for the control plane too. */
+	gv_hypapp_event_post(c, h->id, GV_HELLO_EVENT_GUARD_WRITE, gpa, gva,
+			     h->guard_mode);
 	if (h->guard_mode != MODE_ONCE)
 		return GV_HYPAPP_EPT_BLOCK;
 	h->guard_mode = MODE_BLOCK;

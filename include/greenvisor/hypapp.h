@@ -237,6 +237,16 @@ int gv_hypapp_seg_get(struct gv_cpu *c, u32 seg, struct gv_vcpu_seg *out);
 int gv_hypapp_guest_copy(struct gv_cpu *c, u64 gva, void *buf, u64 len,
 			 u32 flags, u32 *pf_err);
 int gv_hypapp_inject(struct gv_cpu *c, u32 vector, bool has_error, u32 error);
+
+/*
+ * Root side: an event for the control plane (GV_EVENT_HYPAPP with @id, the
+ * hypapp's own id, as its source; @code and three values are the hypapp's
+ * to define). It reaches `hvctl events`, the netlink "events" group and
+ * the greenvisor:gv_event tracepoint once the Linux side drains the ring.
+ * Never waits: a full ring drops it (counted). -GV_EINVAL bad id.
+ */
+int gv_hypapp_event_post(struct gv_cpu *c, u32 id, u64 code, u64 a, u64 b,
+			 u64 d);
 /* Root side: a line in greenvisor's root log (dmesg "greenvisor: root:"). */
 __printf(1, 2) void gv_log(const char *fmt, ...);
 

@@ -18,5 +18,6 @@ extern struct kunit_suite gv_hypapp_suite;
 extern struct kunit_suite gv_vtd_dmar_suite;
 extern struct kunit_suite gv_vtd_pt_suite;
 extern struct kunit_suite gv_vtd_domid_suite;
+extern struct kunit_suite gv_event_suite;
 
 #endif /* GV_KUNIT_H */

@@ -43,6 +43,7 @@ static struct kunit_suite *gv_suites[] = {
 	&gv_vtd_dmar_suite,
 	&gv_vtd_pt_suite,
 	&gv_vtd_domid_suite,
+	&gv_event_suite,
 };
 
 static struct kunit_suite *gv_canary_suites[] = {

@@ -54,6 +54,7 @@ build() {
 		KDIR="/usr/src/linux-headers-$(gv_kabi)" || return 1
 	make -C "$GV_ROOT/userspace-tool" hvctl hvctl-static ||
 		echo "warning: hvctl did not build; the hvctl tests will skip"
+	make -C "$GV_ROOT/userspace-tool" tests/genl-policy-test || return 1
 }
 if ! build >"$OUT/build.log" 2>&1; then
 	tail -n 20 "$OUT/build.log" >&2
@@ -71,9 +72,10 @@ payload() {
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_green_test.ko"
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_fuzz_test.ko"
 	       "$GV_ROOT/selftests/greenvisor/kmod/gv_hypapp_test.ko")
-	for b in cpuid_leaf vmcall_user workload genl_perm gv_probe kvm_hold gv_bench hello_user; do
+	for b in cpuid_leaf vmcall_user workload genl_perm genl_fuzz gv_probe kvm_hold gv_bench hello_user; do
 		items+=("bin:$SELF/$b")
 	done
+	items+=("bin:$GV_ROOT/userspace-tool/tests/genl-policy-test")
 	gv_mkpayload "$dir" "${items[@]}"
 	printf '%s\n' "$mode" >"$dir/mode"
 	rm -f "$dir/load-args"

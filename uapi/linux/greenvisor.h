@@ -246,6 +246,19 @@
  *        the calling CPU; -GV_EPERM the shared page is no longer rich RAM
  *        the rich view maps readable and writable
  *
+ * GV_HC_EVENT_READ (CPL0)
+ *   Takes the oldest record from a CPU's root event ring (any CPU's, so
+ *   that one CPU can drain them all). Each CPU's ring holds
+ *   GV_EVENT_RING_SIZE records; when it is full a new event is dropped and
+ *   counted, never an old one overwritten.
+ *   in:  arg0 = CPU index, arg1 = 0 (take a record) or 1 (counters only)
+ *   out: arg1 = 0: RAX = 1 and result0..5 = the record (struct
+ *        gv_event_rec: result0 = type | source << 16 | CPU << 32,
+ *        result1 = TSC, result2..5 = data[0..3], see GV_EVENT_*), or
+ *        RAX = 0 when the ring is empty;
+ *        arg1 = 1: result0 = events posted on that CPU, result1 = dropped
+ *   err: -GV_EINVAL unknown CPU or arg1 > 1
+ *
  * Hypapp calls: numbers in [GV_HC_HYPAPP_FIRST, GV_HC_HYPAPP_END) belong
  * to registered hypapps, each a range it claimed (each hypapp's README documents
  * them; hello: GV_HC_HELLO_* below). They go
@@ -279,7 +292,29 @@
 #define GV_HC_HYPAPP_INFO	0x000f
 #define GV_HC_SHARED_PAGE	0x0010
 #define GV_HC_EXIT_COUNTS_ALL	0x0011
-#define GV_HC_NR_CORE		0x0012	/* core calls are below this number */
+#define GV_HC_EVENT_READ	0x0012
+#define GV_HC_NR_CORE		0x0013	/* core calls are below this number */
+
+/*
+ * Events (GV_HC_EVENT_READ, the netlink "events" group, the tracepoint
+ * greenvisor:gv_event). data[] by type:
+ * GV_EVENT_EPT_VIOLATION  a blocked access in the rich view (root side):
+ *                         GPA, GVA (~0 when not valid), exit qualification
+ *                         (bit 0 read, 1 write, 2 fetch), RIP
+ * GV_EVENT_HYPAPP         posted by a hypapp (gv_hypapp_event_post()):
+ *                         source = hypapp id; data = its code and 3 values
+ * GV_EVENT_LAUNCH         the hypervisor runs (Linux side): CPUs virtualized
+ * GV_EVENT_TEARDOWN       it is being unloaded (Linux side): CPUs virtualized
+ * GV_EVENT_DMA_FAULT      a DMA remapping fault (Linux side; source = the
+ *                         unit): segment << 16 | source id, address,
+ *                         fault reason (VT-d spec Appendix A), 1 for a write
+ */
+#define GV_EVENT_EPT_VIOLATION	1
+#define GV_EVENT_HYPAPP		2
+#define GV_EVENT_LAUNCH		3
+#define GV_EVENT_TEARDOWN	4
+#define GV_EVENT_DMA_FAULT	5
+#define GV_EVENT_RING_SIZE	64
 
 /* Call numbers and CPUID leaves that hypapps claim ranges of. */
 #define GV_HC_HYPAPP_FIRST	0x1000u
@@ -347,6 +382,11 @@
 #define GV_HC_HELLO_POKE	(GV_HC_HELLO_BASE + 5)
 #define GV_HC_HELLO_WHOAMI	(GV_HC_HELLO_BASE + 6)
 #define GV_HC_HELLO_INJECT_UD	(GV_HC_HELLO_BASE + 7)
+/*
+ * hello's event (GV_EVENT_HYPAPP, source = hello's id): a write trapped
+ * on the guarded page; data = code, GPA, GVA, mode (1 blocked, 2 let through).
+ */
+#define GV_HELLO_EVENT_GUARD_WRITE	1
 #define GV_CPUID_HELLO		GV_CPUID_HYPAPP_FIRST
 #define GV_HELLO_MAGIC		0x6f6c6c68u	/* "hllo" */
 

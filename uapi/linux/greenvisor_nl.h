@@ -46,6 +46,21 @@
  *   GV_CMD_MEM_GET      (dump) request: no attributes; one GV_ATTR_MEM
  *                              per lent set, in id order
  *
+ *   GV_CMD_EVENT        (notification on the "events" group, never a
+ *                       request): GV_ATTR_EVENT (nest of GV_EVENT_ATTR_*)
+ *     Events are drained from the root side's per-CPU rings every
+ *     100 ms while the group has listeners (every second otherwise), so
+ *     they arrive late by up to that much, in order per CPU.
+ *
+ *   GV_CMD_GET_EVENT_STATS (do) request: no attributes
+ *     reply: GV_ATTR_EVENT_STATS (nest of GV_EVENT_STATS_ATTR_*): events
+ *            posted and dropped (ring full) on the root side, summed over
+ *            the CPUs, and events the Linux side delivered
+ *
+ *   GV_CMD_HYPAPP_GET   (dump) request: no attributes; one GV_ATTR_HYPAPP
+ *                              (nest of GV_HYPAPP_ATTR_*) per registered
+ *                              hypapp, in id order
+ *
  * Attribute types are given as the kernel's NLA_* names; numbers are
  * host-endian. New attributes and commands are only ever appended.
  */
@@ -55,7 +70,10 @@
 #define GV_GENL_NAME		"greenvisor"
 #define GV_GENL_VERSION		1
 
-/* Multicast groups. "events" is reserved; nothing is sent on it yet. */
+/*
+ * Multicast groups. "events": one GV_CMD_EVENT message per event (needs
+ * CAP_NET_ADMIN to join).
+ */
 #define GV_GENL_MCGRP_EVENTS	"events"
 
 enum gv_cmd {
@@ -67,6 +85,9 @@ enum gv_cmd {
 	GV_CMD_MEM_LEND,	/* do: allocate and lend memory to green */
 	GV_CMD_MEM_RETURN,	/* do: scrub and return a lent set */
 	GV_CMD_MEM_GET,		/* dump: the lent sets */
+	GV_CMD_EVENT,		/* notification on the "events" group */
+	GV_CMD_GET_EVENT_STATS,	/* do: event counters */
+	GV_CMD_HYPAPP_GET,	/* dump: the registered hypapps */
 
 	__GV_CMD_MAX,
 	GV_CMD_MAX = __GV_CMD_MAX - 1
@@ -91,6 +112,9 @@ enum gv_attr {
 	GV_ATTR_MEM_SIZE,		/* u64: request: bytes to lend */
 	GV_ATTR_MEM_ID,			/* u32: request: a lent set's id */
 	GV_ATTR_MEM,			/* nest: GV_MEM_ATTR_* */
+	GV_ATTR_EVENT,			/* nest: GV_EVENT_ATTR_* */
+	GV_ATTR_EVENT_STATS,		/* nest: GV_EVENT_STATS_ATTR_* */
+	GV_ATTR_HYPAPP,			/* nest: GV_HYPAPP_ATTR_* */
 
 	__GV_ATTR_MAX,
 	GV_ATTR_MAX = __GV_ATTR_MAX - 1
@@ -192,6 +216,58 @@ enum gv_mem_attr {
 
 	__GV_MEM_ATTR_MAX,
 	GV_MEM_ATTR_MAX = __GV_MEM_ATTR_MAX - 1
+};
+
+/* Attributes nested in GV_ATTR_EVENT: one event (uapi greenvisor.h). */
+enum gv_event_attr {
+	GV_EVENT_ATTR_UNSPEC,
+	GV_EVENT_ATTR_PAD,		/* padding for 64-bit attributes */
+	GV_EVENT_ATTR_TYPE,		/* u32: GV_EVENT_* */
+	GV_EVENT_ATTR_SOURCE,		/* u32: hypapp id for GV_EVENT_HYPAPP */
+	GV_EVENT_ATTR_CPU,		/* u32 */
+	GV_EVENT_ATTR_TSC,		/* u64: TSC when it was posted */
+	GV_EVENT_ATTR_DATA0,		/* u64: data[0..3], meaning by type */
+	GV_EVENT_ATTR_DATA1,
+	GV_EVENT_ATTR_DATA2,
+	GV_EVENT_ATTR_DATA3,
+
+	__GV_EVENT_ATTR_MAX,
+	GV_EVENT_ATTR_MAX = __GV_EVENT_ATTR_MAX - 1
+};
+
+/* Attributes nested in GV_ATTR_EVENT_STATS. */
+enum gv_event_stats_attr {
+	GV_EVENT_STATS_ATTR_UNSPEC,
+	GV_EVENT_STATS_ATTR_PAD,
+	GV_EVENT_STATS_ATTR_POSTED,	/* u64: posted on the root side */
+	GV_EVENT_STATS_ATTR_DROPPED,	/* u64: dropped, a ring was full */
+	GV_EVENT_STATS_ATTR_DELIVERED,	/* u64: drained and sent */
+
+	__GV_EVENT_STATS_ATTR_MAX,
+	GV_EVENT_STATS_ATTR_MAX = __GV_EVENT_STATS_ATTR_MAX - 1
+};
+
+/* Attributes nested in GV_ATTR_HYPAPP: one registered hypapp. */
+enum gv_hypapp_attr {
+	GV_HYPAPP_ATTR_UNSPEC,
+	GV_HYPAPP_ATTR_PAD,
+	GV_HYPAPP_ATTR_ID,		/* u32: 1 .. 15 */
+	GV_HYPAPP_ATTR_NAME,		/* string */
+	GV_HYPAPP_ATTR_MODULE,		/* string: its kernel module */
+	GV_HYPAPP_ATTR_HC_BASE,		/* u32: first vmcall number */
+	GV_HYPAPP_ATTR_HC_COUNT,	/* u32: how many */
+	GV_HYPAPP_ATTR_CPUID_BASE,	/* u32: first CPUID leaf */
+	GV_HYPAPP_ATTR_CPUID_COUNT,	/* u32 */
+	GV_HYPAPP_ATTR_DATA_PAGES,	/* u32: root data pages in the pool */
+	GV_HYPAPP_ATTR_TEXT_PAGES,	/* u32: root text pages */
+	GV_HYPAPP_ATTR_CALLS,		/* u64: vmcalls dispatched to it */
+	GV_HYPAPP_ATTR_EVENTS,		/* u32: callbacks it has, bit per event:
+					 * 0 init, 1 hypercall, 2 ept, 3 cpuid,
+					 * 4 nmi, 5 shutdown */
+	GV_HYPAPP_ATTR_QUIESCE,		/* u32: events run with CPUs parked */
+
+	__GV_HYPAPP_ATTR_MAX,
+	GV_HYPAPP_ATTR_MAX = __GV_HYPAPP_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_GREENVISOR_NL_H */

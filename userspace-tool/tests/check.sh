@@ -112,6 +112,19 @@ expect_rc 1 "mem return needs an id" "$HVCTL" mem return
 expect_rc 1 "mem return: id 0" "$HVCTL" mem return 0
 expect_rc 1 "mem return: not a number" "$HVCTL" mem return one
 expect_rc 1 "mem show takes no arguments" "$HVCTL" mem show extra
+expect_rc 1 "events: --count 0" "$HVCTL" events --count 0
+expect_rc 1 "events: --count not a number" "$HVCTL" events --count many
+expect_rc 1 "events: --timeout missing its value" "$HVCTL" events --timeout
+expect_rc 1 "events: unknown argument" "$HVCTL" events --follow
+expect_rc 1 "events stats takes no arguments" "$HVCTL" events stats extra
+expect_rc 0 "events help" "$HVCTL" events help
+expect_rc 1 "hypapp: unknown command" "$HVCTL" hypapp load
+expect_rc 1 "hypapp list takes no arguments" "$HVCTL" hypapp list extra
+expect_rc 0 "hypapp help" "$HVCTL" hypapp help
+expect_rc 1 "top: -d 0" "$HVCTL" top -d 0
+expect_rc 1 "top: -n not a number" "$HVCTL" top -n x
+expect_rc 1 "top: unknown argument" "$HVCTL" top --batch
+expect_rc 0 "top help" "$HVCTL" top help
 expect_rc 0 "version" "$HVCTL" version
 expect_rc 0 "-V" "$HVCTL" -V
 
@@ -145,7 +158,8 @@ if [ "$loaded" = 1 ]; then
 else
 	echo "# greenvisor is not loaded"
 	for cmd in status "cpu show" "cpu show 0" stats "stats 1" "ept show" \
-		"ept query 0x1000" "mem show" "mem lend 64K" "mem return 1"; do
+		"ept query 0x1000" "mem show" "mem lend 64K" "mem return 1" \
+		"events --count 1" "events stats" "hypapp list" "top -n 1"; do
 		# shellcheck disable=SC2086
 		expect_rc 3 "$cmd: not loaded" "$HVCTL" $cmd
 		if grep -qxF "hvctl: $NOT_LOADED" "$err"; then

@@ -3,7 +3,8 @@
  * Netlink-level checks of the greenvisor family, run as root where the
  * module is loaded (emulator guest or lab box): strict attribute policies,
  * extended-ACK messages, header checks, dump completeness and resumption,
- * and CAP_NET_ADMIN. TAP output; exit status 0 iff every check passed,
+ * bad input for every command (nothing lent or returned by it), and
+ * CAP_NET_ADMIN. TAP output; exit status 0 iff every check passed,
  * 4 (skip) when the family does not exist.
  *
  * The last checks drop root (setuid 65534), so they run last.
@@ -202,9 +203,10 @@ static void report(bool ok, const char *name, const struct result *r)
 {
 	nr_tests++;
 	nr_failed += !ok;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", nr_tests, name);
+	/* The diagnostic first: tap2gvt makes it a FAIL line's reason. */
 	printf("# err %d, %d replies, extack '%s'\n", r->err, r->nr_msgs,
 	       r->msg);
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", nr_tests, name);
 }
 
 static void expect(struct nl_sock *sk, const char *name, uint8_t cmd,
@@ -215,6 +217,69 @@ static void expect(struct nl_sock *sk, const char *name, uint8_t cmd,
 
 	request(sk, &r, cmd, flags, attr, len, val, reserved);
 	report(r.err == want && (!msg || strstr(r.msg, msg)), name, &r);
+}
+
+/* Lent sets (GV_CMD_MEM_GET dump): -1 when the dump failed. */
+static int nr_lent_sets(struct nl_sock *sk)
+{
+	struct result r;
+
+	request(sk, &r, GV_CMD_MEM_GET, NLM_F_DUMP, -1, 0, 0, false);
+	return r.err ? -1 : r.nr_msgs;
+}
+
+/*
+ * Bad input for the memory, event and hypapp commands: each refused with
+ * the documented errno (and the module's message where it has one), and
+ * no set lent or returned by any of it.
+ */
+static void bad_input_checks(struct nl_sock *sk)
+{
+	int sets = nr_lent_sets(sk);
+	struct result r;
+
+	expect(sk, "mem lend: missing size", GV_CMD_MEM_LEND, NLM_F_ACK, -1, 0,
+	       0, false, -EINVAL, "GV_ATTR_MEM_SIZE");
+	expect(sk, "mem lend: size 0", GV_CMD_MEM_LEND, NLM_F_ACK,
+	       GV_ATTR_MEM_SIZE, 8, 0, false, -EINVAL, "4 KiB");
+	expect(sk, "mem lend: size not whole pages", GV_CMD_MEM_LEND, NLM_F_ACK,
+	       GV_ATTR_MEM_SIZE, 8, 4097, false, -EINVAL, "4 KiB");
+	expect(sk, "mem lend: size as a u32", GV_CMD_MEM_LEND, NLM_F_ACK,
+	       GV_ATTR_MEM_SIZE, 4, 4096, false, -EINVAL, NULL);
+	expect(sk, "mem lend: attribute it does not take", GV_CMD_MEM_LEND,
+	       NLM_F_ACK, GV_ATTR_CPU_ID, 4, 0, false, -EINVAL, NULL);
+	expect(sk, "mem lend: more than memory", GV_CMD_MEM_LEND, NLM_F_ACK,
+	       GV_ATTR_MEM_SIZE, 8, 1ull << 46, false, -ENOMEM, NULL);
+	expect(sk, "mem lend has no dump", GV_CMD_MEM_LEND, NLM_F_DUMP, -1, 0,
+	       0, false, -EOPNOTSUPP, NULL);
+	expect(sk, "mem return: missing id", GV_CMD_MEM_RETURN, NLM_F_ACK, -1,
+	       0, 0, false, -EINVAL, "GV_ATTR_MEM_ID");
+	expect(sk, "mem return: id 0", GV_CMD_MEM_RETURN, NLM_F_ACK,
+	       GV_ATTR_MEM_ID, 4, 0, false, -ERANGE, "out of range");
+	expect(sk, "mem return: unknown id", GV_CMD_MEM_RETURN, NLM_F_ACK,
+	       GV_ATTR_MEM_ID, 4, 4000000, false, -ENOENT, "no lent memory");
+	expect(sk, "mem show rejects attributes", GV_CMD_MEM_GET, NLM_F_DUMP,
+	       GV_ATTR_MEM_ID, 4, 1, false, -EINVAL, NULL);
+	expect(sk, "mem show has no do", GV_CMD_MEM_GET, NLM_F_ACK, -1, 0, 0,
+	       false, -EOPNOTSUPP, NULL);
+	expect(sk, "event stats", GV_CMD_GET_EVENT_STATS, NLM_F_ACK, -1, 0, 0,
+	       false, 0, NULL);
+	expect(sk, "event stats rejects attributes", GV_CMD_GET_EVENT_STATS,
+	       NLM_F_ACK, GV_ATTR_CPU_ID, 4, 0, false, -EINVAL,
+	       "takes no attributes");
+	expect(sk, "event stats has no dump", GV_CMD_GET_EVENT_STATS,
+	       NLM_F_DUMP, -1, 0, 0, false, -EOPNOTSUPP, NULL);
+	expect(sk, "GV_CMD_EVENT is not a request", GV_CMD_EVENT, NLM_F_ACK,
+	       -1, 0, 0, false, -EOPNOTSUPP, NULL);
+	expect(sk, "hypapp list rejects attributes", GV_CMD_HYPAPP_GET,
+	       NLM_F_DUMP, GV_ATTR_CPU_ID, 4, 0, false, -EINVAL,
+	       "takes no attributes");
+	expect(sk, "hypapp list has no do", GV_CMD_HYPAPP_GET, NLM_F_ACK, -1, 0,
+	       0, false, -EOPNOTSUPP, NULL);
+	request(sk, &r, GV_CMD_HYPAPP_GET, NLM_F_DUMP, -1, 0, 0, false);
+	report(!r.err, "hypapp list dump", &r);
+	r.err = nr_lent_sets(sk);
+	report(sets >= 0 && r.err == sets, "bad input lent or returned nothing", &r);
 }
 
 /* A dump read through 4 KiB buffers, so that the module must resume. */
@@ -436,6 +501,7 @@ int main(void)
 	       "dump: every possible CPU once, in order", &r);
 	raw_dump(nr_possible);
 	ept_checks(sk);
+	bad_input_checks(sk);
 	expect(sk, "unknown command", GV_CMD_MAX + 1, NLM_F_ACK, -1, 0, 0,
 	       false, -EOPNOTSUPP, NULL);
 	expect(sk, "status has no dump", GV_CMD_GET_STATUS, NLM_F_DUMP, -1, 0,

@@ -25,6 +25,8 @@
  * unaligned, and any guard left is released before the comparison;
  * GV_HC_HYPAPP_UNREGISTER never gets a registered hypapp's id (ring 0 may
  * unregister one; that is not what the fuzzing is after).
+ * GV_HC_EVENT_READ only reads counters or is refused (taking events would
+ * take them from the control plane's listeners).
  * GV_HC_SHARED_PAGE registers only a scratch page of the fuzzer's (or
  * addresses it must refuse), so GV_HC_EXIT_COUNTS_ALL writes nowhere else;
  * hello's POKE writes only there too, and its INJECT_UD is not made (the
@@ -327,6 +329,9 @@ static void fuzz_one(void)
 		make_shared_harmless(&r.rdi);
 	if (!foreign && nr == GV_HC_HELLO_POKE)
 		make_poke_harmless(&r.rdi);
+	/* Counters (1) or refused (> 1): never takes an event from a listener. */
+	if (!foreign && nr == GV_HC_EVENT_READ)
+		r.rsi |= 1;
 	/* The #UD it raises would be a fault of ours for this checker. */
 	if (!foreign && nr == GV_HC_HELLO_INJECT_UD) {
 		nr = GV_HC_HELLO_ECHO;

@@ -219,10 +219,11 @@ t_pre_vmx_cpuinfo() {
 }
 
 # The kselftests can fail: without greenvisor (and GV_REQUIRE_HV=1) every
-# case of cpuid_leaf, vmcall_user and genl_perm must report "not ok".
+# case of cpuid_leaf, vmcall_user, genl_perm and genl_fuzz must report
+# "not ok".
 t_pre_selftests_fail() {
-	for _k in cpuid_leaf vmcall_user genl_perm; do
-		if GV_FUZZ_CALLS=2 "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
+	for _k in cpuid_leaf vmcall_user genl_perm genl_fuzz; do
+		if GV_FUZZ_CALLS=2 GV_FUZZ_MSGS=2 "$BIN/$_k" >/tmp/$_k.pre 2>&1; then
 			REASON="$_k passed without greenvisor"
 			return 1
 		fi
@@ -295,6 +296,27 @@ t_vmcall_fuzz_kernel() {
 t_ksft_workload() { ksft workload; }
 # genl_perm: every netlink operation refused with EPERM for uid 65534.
 t_ksft_genl_perm() { ksft genl_perm; }
+# genl_policy: the family's strict policies, extack messages, header
+# checks, dump resumption, the EPT walk, bad input for every command
+# (nothing lent or returned by it) and CAP_NET_ADMIN
+# (userspace-tool/tests/genl-policy-test.c, libnl).
+t_ksft_genl_policy() {
+	need_loaded || return 1
+	gvt_run_tap -s genl_policy "$BIN/genl-policy-test" && return 0
+	REASON="genl-policy-test exited non-zero"
+	return 1
+}
+
+# genl_fuzz: 10,000 random netlink messages, each answered with a
+# documented errno; status, EPT view and lent memory unchanged after.
+t_ksft_genl_fuzz() {
+	_before=$(hv_state) || return 1
+	ksft genl_fuzz || return 1
+	_after=$(hv_state) || return 1
+	[ "$_before" = "$_after" ] && return 0
+	REASON="state changed by the messages: $_before -> $_after"
+	return 1
+}
 
 t_shell_loop() {
 	need_loaded || return 1
@@ -456,6 +478,64 @@ t_protect_module() {
 	kmod_suite protect protect 12
 }
 
+# blocked_writes: the protect module's reads and writes of hypervisor
+# memory (the pool's canary, root text, root rodata), each blocked by the EPT.
+blocked_writes() {
+	_s=/sys/module/$MOD/sections
+	protect_tap root_text="$(cat $_s/.gv_root_text)" \
+		root_rodata="$(cat $_s/.gv_root_rodata)" \
+		linux_text="$(cat $_s/.text)"
+}
+
+# hvctl_events: a blocked access (the protect module's first: its read of
+# the pool's canary) reaches `hvctl events` (the netlink "events" group) as
+# an ept_violation with its access bits and the GPA the root log names;
+# `hvctl events stats` counts it delivered.
+t_hvctl_events() {
+	need_loaded || return 1
+	mark events
+	hvctl -j events --count 1 --timeout 60 >/tmp/events.json 2>/tmp/events.err &
+	_pid=$!
+	sleep 2
+	blocked_writes || { kill $_pid 2>/dev/null; return 1; }
+	wait $_pid || { REASON="hvctl events exited $?: $(cat /tmp/events.err)"; return 1; }
+	_j=$(cat /tmp/events.json)
+	echo "# $_j"
+	echo "$_j" | grep -q '"type":"ept_violation"' ||
+		{ REASON="not an ept_violation: $_j"; return 1; }
+	_gpa=$(echo "$_j" | sed -n 's/.*"gpa":\([0-9]*\).*/\1/p')
+	_q=$(echo "$_j" | sed -n 's/.*"qualification":\([0-9]*\).*/\1/p')
+	[ -n "$_gpa" ] && [ $((_q & 7)) -ne 0 ] ||
+		{ REASON="no gpa or no access bit in: $_j"; return 1; }
+	sleep 2	# the root log is drained every second
+	since events | grep -q "EPT violation gpa=$(printf %x "$_gpa") " ||
+		{ REASON="gpa $(printf %x "$_gpa") is not in the root log"; return 1; }
+	_st=$(hvctl -j events stats) || { REASON="events stats failed"; return 1; }
+	_d=$(echo "$_st" | sed -n 's/.*"delivered":\([0-9]*\).*/\1/p')
+	[ "${_d:-0}" -ge 1 ] || { REASON="events stats: $_st"; return 1; }
+}
+
+# trace_gv_event: the same events as the tracepoint greenvisor:gv_event.
+have_tracefs() {
+	[ -d /sys/kernel/tracing/events ] ||
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	[ -d /sys/kernel/tracing/events ]
+}
+t_trace_gv_event() {
+	need_loaded || return 1
+	_t=/sys/kernel/tracing
+	[ -d $_t/events/greenvisor/gv_event ] ||
+		{ REASON="no greenvisor:gv_event tracepoint"; return 1; }
+	echo >$_t/trace
+	echo 1 >$_t/events/greenvisor/gv_event/enable
+	blocked_writes
+	sleep 2
+	echo 0 >$_t/events/greenvisor/gv_event/enable
+	grep -q 'gv_event: type=ept_violation ' $_t/trace && return 0
+	REASON="no ept_violation in the trace: $(grep -c gv_event $_t/trace) gv_event lines"
+	return 1
+}
+
 # mt_is PA TYPE: the rich EPT view maps PA with memory type TYPE.
 mt_is() {
 	protect_tap check_pa="$1" check_mt="$2" || return 1
@@ -534,6 +614,84 @@ t_hypapp_module() {
 		hello_text="$(cat /sys/module/$HELLO/sections/.gv_root_text)" ||
 		return 1
 	kmod_suite gv_hypapp_test hypapp $((30 + 2 * NCPUS))
+}
+
+# jnum KEY JSON: the number KEY has in a one-line JSON object.
+jnum() { echo "$2" | sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p"; }
+
+# hvctl_top: `hvctl top` (not a terminal: plain blocks) prints per-CPU
+# rates with a header per interval; -j one object per interval whose
+# rates include this CPUID loop's "CPUID" exits.
+t_hvctl_top() {
+	need_loaded || return 1
+	_t=$(hvctl top -d 1 -n 2) || { REASON="hvctl top failed"; return 1; }
+	[ "$(echo "$_t" | grep -c '^REASON')" = 2 ] ||
+		{ REASON="not two intervals: $_t"; return 1; }
+	( while :; do gv_probe -n 2000 show >/dev/null 2>&1 || break; done ) &
+	_p=$!
+	_j=$(hvctl -j top -d 1 -n 1) || { kill $_p; REASON="hvctl -j top failed"; return 1; }
+	kill $_p 2>/dev/null; wait $_p 2>/dev/null
+	echo "# $_j"
+	echo "$_j" | grep -q '^{"interval_ms":[0-9]*,"cpus":\[{"cpu":0,"virtualized":true,"rates":{' ||
+		{ REASON="unexpected JSON: $_j"; return 1; }
+	echo "$_j" | grep -q '"CPUID":[1-9]' ||
+		{ REASON="no cpuid rate during a CPUID loop: $_j"; return 1; }
+}
+
+# hvctl_json_human: the human output says what -j says (status, ept show).
+t_hvctl_json_human() {
+	need_loaded || return 1
+	_j=$(hvctl -j status) && _h=$(hvctl status) || { REASON="status failed"; return 1; }
+	echo "$_h" | grep -q "^CPUs: *$(jnum cpus_possible "$_j") possible, $(jnum cpus_online "$_j") online, $(jnum cpus_virtualized "$_j") virtualized$" ||
+		{ REASON="status: '$_h' vs $_j"; return 1; }
+	_j=$(hvctl -j ept show) && _h=$(hvctl ept show) || { REASON="ept show failed"; return 1; }
+	for _k in "table pages:table_pages" "1 GiB leaves:leaves_1g" "2 MiB leaves:leaves_2m" \
+		"4 KiB leaves:leaves_4k" "leaves total:leaves_total"; do
+		echo "$_h" | grep -q "^  ${_k%%:*} *$(jnum "${_k#*:}" "$_j")$" ||
+			{ REASON="ept show ${_k%%:*}: '$_h' vs $_j"; return 1; }
+	done
+}
+
+# hvctl_hypapp_list: `hvctl hypapp list` shows hello with its module, its
+# numbers (0x1000, 8 calls), its CPUID leaf and its callbacks.
+t_hvctl_hypapp_list() {
+	need_hello || return 1
+	_j=$(hvctl -j hypapp list) || { REASON="hypapp list failed"; return 1; }
+	echo "# $_j"
+	echo "$_j" | grep -q '"name":"hello","module":"greenvisor_hello","hc_base":4096,"hc_count":8,"cpuid_base":1073742080,"cpuid_count":1,' ||
+		{ REASON="hello not listed as expected: $_j"; return 1; }
+	echo "$_j" | grep -q '"events":\["init","hypercall","ept","cpuid","nmi","shutdown"\]' ||
+		{ REASON="hello's callbacks not listed: $_j"; return 1; }
+	hvctl hypapp list | grep -q '^[0-9]* *hello *0x1000-0x1007 *0x40000100-0x40000100 ' ||
+		{ REASON="table: $(hvctl hypapp list | tail -n 1)"; return 1; }
+}
+
+# hvctl_hypapp_none: with hello gone, the list is empty.
+t_hvctl_hypapp_none() {
+	need_loaded || return 1
+	[ "$(hvctl -j hypapp list)" = "[]" ] ||
+		{ REASON="-j: $(hvctl -j hypapp list)"; return 1; }
+	hvctl hypapp list | grep -q '^no hypapps registered$' ||
+		{ REASON="table: $(hvctl hypapp list)"; return 1; }
+}
+
+# hypapp_events: hello posts an event for each write GUARD traps
+# (gv_hypapp_event_post()); `hvctl events` shows it with hello's id as the
+# source and hello's code.
+t_hypapp_events() {
+	need_hello || return 1
+	have_hvctl || { REASON="no hvctl in the payload"; return 1; }
+	hvctl -j events --timeout 20 >/tmp/hev.json 2>/tmp/hev.err &
+	_pid=$!
+	sleep 2
+	kmod_tap gv_hypapp_test \
+		hello_text="$(cat /sys/module/$HELLO/sections/.gv_root_text)" ||
+		{ kill $_pid 2>/dev/null; return 1; }
+	wait $_pid || { REASON="hvctl events exited $?: $(cat /tmp/hev.err)"; return 1; }
+	grep '"type":"hypapp"' /tmp/hev.json | grep '"hypapp":[1-9]' |
+		grep -q '"code":1,' && return 0
+	REASON="no hello guard event among $(wc -l </tmp/hev.json) events"
+	return 1
 }
 
 # hypapp_hello_user: hello's calls from ring 3 (it allows them) on every
@@ -931,13 +1089,17 @@ quick)
 	       hvctl_check load_insmod
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_check_loaded
-	       hvctl_stats_cpuid hvctl_mem
-	       ksft_genl_perm
+	       hvctl_stats_cpuid hvctl_top hvctl_json_human hvctl_mem
+	       hvctl_events trace_gv_event
+	       ksft_genl_perm ksft_genl_fuzz ksft_genl_policy
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel
 	       green_unload_scrubs
-	       hypapp_hello_load hypapp_module hypapp_hello_user hypapp_fuzz
+	       hypapp_hello_load hvctl_hypapp_list hypapp_module hypapp_events
+	       hypapp_hello_user
+	       hypapp_fuzz
 	       hypapp_unload_refused
 	       hypapp_unregister_unknown hypapp_hello_cycles hypapp_hello_unload
+	       hvctl_hypapp_none
 	       suspend_refused nmi_backtrace
 	       unload_rmmod unload_restored load_unload_cycles
 	       hotplug_loaded hotplug_unload_offline hotplug_load_offline
@@ -962,6 +1124,9 @@ for name in $TESTS; do
 	case $name in
 	hvctl_*)
 		skip_unless "$name" have_hvctl "hvctl not in the payload"
+		;;
+	trace_*)
+		skip_unless "$name" have_tracefs "no tracefs in this kernel"
 		;;
 	*)
 		run "$name"

@@ -192,6 +192,22 @@ t_protect_blocks_read() {
 
 t_fault_read() { last_fault 6 0 1; }
 
+# fault_traced: each fault is also an event (module/events.c): the
+# tracepoint greenvisor:gv_event shows a dma_fault for a blocked write.
+t_fault_traced() {
+	_t=/sys/kernel/tracing
+	[ -d $_t/events ] || mount -t tracefs nodev $_t 2>/dev/null
+	[ -d $_t/events/greenvisor/gv_event ] ||
+		{ REASON="no greenvisor:gv_event tracepoint"; return 1; }
+	echo >$_t/trace
+	echo 1 >$_t/events/greenvisor/gv_event/enable
+	edu fill 1 55 && edu from_dev 1 && last_fault 5 1 1 || return 1
+	echo 0 >$_t/events/greenvisor/gv_event/enable
+	grep -q 'gv_event: type=dma_fault ' $_t/trace && return 0
+	REASON="no dma_fault event in the trace ($(grep -c gv_event $_t/trace) gv_event lines)"
+	return 1
+}
+
 t_unprotect_restores() {
 	edu unprotect 1 && edu to_dev 0 && edu from_dev 1 && page_is 1 aa &&
 		edu fill 1 44 && edu to_dev 1 && edu from_dev 3 && page_is 3 44
@@ -368,7 +384,7 @@ t_linux_works() { disk_ok; }
 
 TESTS="load unit_on unit_config virtio edu_load dma_baseline
 protect_blocks_write fault_write protect_blocks_read fault_read
-unprotect_restores bad_unaligned bad_overlap bad_device green_not_rich assign
+fault_traced unprotect_restores bad_unaligned bad_overlap bad_device green_not_rich assign
 green_reachable rich_unreachable double_assign release released_rich
 released_green_blocked domain_id_recycled green_remove bench missing_inval_caught
 fault_overflow unload reload_cycles linux_works"

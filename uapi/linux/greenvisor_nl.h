@@ -261,9 +261,10 @@ enum gv_hypapp_attr {
 	GV_HYPAPP_ATTR_DATA_PAGES,	/* u32: root data pages in the pool */
 	GV_HYPAPP_ATTR_TEXT_PAGES,	/* u32: root text pages */
 	GV_HYPAPP_ATTR_CALLS,		/* u64: vmcalls dispatched to it */
-	GV_HYPAPP_ATTR_EVENTS,		/* u32: callbacks it has, bit per event:
-					 * 0 init, 1 hypercall, 2 ept, 3 cpuid,
-					 * 4 nmi, 5 shutdown */
+	/* u32: callbacks it has, a bit per event: 0 init, 1 hypercall,
+	 * 2 ept, 3 cpuid, 4 nmi, 5 shutdown
+	 */
+	GV_HYPAPP_ATTR_EVENTS,
 	GV_HYPAPP_ATTR_QUIESCE,		/* u32: events run with CPUs parked */
 
 	__GV_HYPAPP_ATTR_MAX,

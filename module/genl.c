@@ -22,6 +22,7 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <net/genetlink.h>
 
@@ -88,6 +89,14 @@ static const struct nla_policy gv_hypapp_get_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
 		.type = NLA_REJECT,
 		.reject_message = "GV_CMD_HYPAPP_GET takes no attributes",
+	},
+};
+
+/* GV_CMD_MEM_MAP_GET takes no attributes at all. */
+static const struct nla_policy gv_mem_map_policy[GV_ATTR_MAX + 1] = {
+	[GV_ATTR_UNSPEC ... GV_ATTR_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "GV_CMD_MEM_MAP_GET takes no attributes",
 	},
 };
 
@@ -726,6 +735,52 @@ static int gv_genl_dump_hypapp(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+#define GV_MEM_MAP_MAX	512	/* ranges in one map */
+
+static int gv_genl_put_range(struct sk_buff *msg, const struct gv_map_range *r)
+{
+	if (nla_put_u64_64bit(msg, GV_MEM_RANGE_ATTR_START, r->start, GV_MEM_RANGE_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, GV_MEM_RANGE_ATTR_END, r->end, GV_MEM_RANGE_ATTR_PAD) ||
+	    nla_put_u32(msg, GV_MEM_RANGE_ATTR_OWNER, r->owner))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Dump the memory map; cb->args[0] is the next range. The map is taken
+ * anew for each part of the dump (it changes only with lends, returns and
+ * hotplug).
+ */
+static int gv_genl_dump_mem_map(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gv_map_range *r;
+	struct nlattr *nest;
+	int n, i;
+	void *hdr;
+
+	r = kcalloc(GV_MEM_MAP_MAX, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	n = gv_memmap_collect(r, GV_MEM_MAP_MAX);
+	for (i = cb->args[0]; i < n; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &gv_genl_family,
+				  NLM_F_MULTI, GV_CMD_MEM_MAP_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, GV_ATTR_MEM_RANGE);
+		if (!nest || gv_genl_put_range(skb, &r[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	kfree(r);
+	return skb->len;
+}
+
 static const struct genl_ops gv_genl_ops[] = {
 	{
 		.cmd = GV_CMD_GET_STATUS,
@@ -790,6 +845,13 @@ static const struct genl_ops gv_genl_ops[] = {
 		.policy = gv_hypapp_get_policy,
 		.maxattr = ARRAY_SIZE(gv_hypapp_get_policy) - 1,
 		.dumpit = gv_genl_dump_hypapp,
+	},
+	{
+		.cmd = GV_CMD_MEM_MAP_GET,
+		.flags = GENL_ADMIN_PERM,
+		.policy = gv_mem_map_policy,
+		.maxattr = ARRAY_SIZE(gv_mem_map_policy) - 1,
+		.dumpit = gv_genl_dump_mem_map,
 	},
 };
 

@@ -45,6 +45,22 @@ static int mem_call(u32 nr, u64 pa, u64 size, u64 *done)
 	}
 }
 
+/* Append the lent ranges to @out (n used of @max) for the memory map. */
+int gv_green_lent_collect(struct gv_map_range *out, int n, int max)
+{
+	struct gv_lent *l;
+
+	mutex_lock(&gv_green_lock);
+	list_for_each_entry(l, &gv_lent_list, node) {
+		if (n == max)
+			break;
+		out[n++] = (struct gv_map_range){ l->pa, l->pa + l->size,
+						  GV_MEM_OWNER_GREEN };
+	}
+	mutex_unlock(&gv_green_lock);
+	return n;
+}
+
 static struct gv_lent *find_lent(u64 pa, u64 size)
 {
 	struct gv_lent *l;

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/cpumask.h>
 #include "../uapi/linux/greenvisor.h"
+#include "../uapi/linux/greenvisor_nl.h"
 
 /* main.c / launch.c: state of the hypervisor as the Linux side sees it. */
 bool gv_cpu_is_virtualized(unsigned int cpu);
@@ -63,6 +64,15 @@ struct gv_lend_info {
 int gv_green_set_lend(u64 size, struct gv_lend_info *out);
 int gv_green_set_return(u32 id);
 int gv_green_set_next(u32 id, struct gv_lend_info *out);
+
+/* memmap.c / green.c: who owns physical memory (GV_CMD_MEM_MAP_GET). */
+struct gv_map_range {
+	u64 start, end;		/* [start, end) */
+	u32 owner;		/* GV_MEM_OWNER_* */
+};
+
+int gv_memmap_collect(struct gv_map_range *out, int max);
+int gv_green_lent_collect(struct gv_map_range *out, int n, int max);
 
 /* vtd_linux.c: the VT-d test mode (vtd_test_mode=1, no hypervisor). */
 int gv_vtd_test_init(void);

@@ -63,6 +63,13 @@ static struct nla_policy gv_policy[GV_ATTR_MAX + 1] = {
 	[GV_ATTR_EVENT]			= { .type = NLA_NESTED },
 	[GV_ATTR_EVENT_STATS]		= { .type = NLA_NESTED },
 	[GV_ATTR_HYPAPP]		= { .type = NLA_NESTED },
+	[GV_ATTR_MEM_RANGE]		= { .type = NLA_NESTED },
+};
+
+static struct nla_policy gv_range_policy[GV_MEM_RANGE_ATTR_MAX + 1] = {
+	[GV_MEM_RANGE_ATTR_START]	= { .type = NLA_U64 },
+	[GV_MEM_RANGE_ATTR_END]		= { .type = NLA_U64 },
+	[GV_MEM_RANGE_ATTR_OWNER]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy gv_hypapp_policy[GV_HYPAPP_ATTR_MAX + 1] = {
@@ -792,5 +799,39 @@ void hv_hypapp_list_free(struct hv_hypapp_list *l)
 	l->apps = NULL;
 	l->n = 0;
 	l->cap = 0;
+}
+
+static int parse_range(struct nlattr **top, void *arg)
+{
+	struct nlattr *tb[GV_MEM_RANGE_ATTR_MAX + 1];
+	struct hv_range_list *l = arg;
+
+	if (!top[GV_ATTR_MEM_RANGE] ||
+	    nla_parse_nested(tb, GV_MEM_RANGE_ATTR_MAX, top[GV_ATTR_MEM_RANGE],
+			     gv_range_policy) ||
+	    !tb[GV_MEM_RANGE_ATTR_START] || !tb[GV_MEM_RANGE_ATTR_END] ||
+	    !tb[GV_MEM_RANGE_ATTR_OWNER])
+		return -1;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct hv_range *r = realloc(l->r, cap * sizeof(*r));
+
+		if (!r)
+			return -1;
+		l->r = r;
+		l->cap = cap;
+	}
+	l->r[l->n].start = nla_get_u64(tb[GV_MEM_RANGE_ATTR_START]);
+	l->r[l->n].end = nla_get_u64(tb[GV_MEM_RANGE_ATTR_END]);
+	l->r[l->n].owner = nla_get_u32(tb[GV_MEM_RANGE_ATTR_OWNER]);
+	l->n++;
+	return 0;
+}
+
+int gvnl_mem_map(struct gvnl *g, struct hv_range_list *l)
+{
+	struct gvnl_req r = { .what = "mem map", .parse = parse_range, .arg = l };
+
+	return gvnl_request(g, &r, GV_CMD_MEM_MAP_GET, true, -1, 0);
 }
 

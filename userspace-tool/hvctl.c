@@ -30,6 +30,7 @@ static void usage(FILE *f)
 	      "                            to the green partition; prints the new set\n"
 	      "  hvctl mem return ID       scrub and return a lent set\n"
 	      "  hvctl mem show            the lent sets\n"
+	      "  hvctl mem map [--scale S] physical memory by owner, drawn (S bytes a character)\n"
 	      "  hvctl check               can greenvisor load here? (works unloaded)\n"
 	      "  hvctl events [--count N] [--timeout S]\n"
 	      "                            follow events (EPT violations, hypapps, ...)\n"
@@ -378,7 +379,8 @@ static int cmd_mem(const struct hv_out *o, int argc, char **argv)
 	if (argc > 0 && is_help(argv[0])) {
 		fputs("Usage: hvctl mem lend SIZE\n"
 		      "       hvctl mem return ID\n"
-		      "       hvctl mem show\n", stdout);
+		      "       hvctl mem show\n"
+		      "       hvctl mem map [--scale SIZE]\n", stdout);
 		return HVCTL_EXIT_OK;
 	}
 	if (argc == 0 || !strcmp(argv[0], "show"))
@@ -387,6 +389,8 @@ static int cmd_mem(const struct hv_out *o, int argc, char **argv)
 		return mem_lend(o, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "return"))
 		return mem_return(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "map"))
+		return hv_mem_map(o, argc - 1, argv + 1);
 	return usage_error("unknown mem command '%s'", argv[0]);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include <linux/greenvisor.h>
+#include <linux/greenvisor_nl.h>
 
 #define HVCTL_VERSION		"0.1.0"
 
@@ -111,6 +112,18 @@ struct hv_hypapp_list {
 	size_t cap;
 };
 
+/* GV_CMD_MEM_MAP_GET: physical ranges and their owners (GV_MEM_OWNER_*). */
+struct hv_range {
+	uint64_t start, end;
+	uint32_t owner;
+};
+
+struct hv_range_list {
+	struct hv_range *r;
+	size_t n;
+	size_t cap;
+};
+
 /* GV_CMD_GET_EVENT_STATS reply. */
 struct hv_event_stats {
 	uint64_t posted;
@@ -171,6 +184,8 @@ int hv_check(const struct hv_out *o);
 /* events.c: hvctl events. hypapp.c: hvctl hypapp. */
 int hv_cmd_events(const struct hv_out *o, int argc, char **argv);
 int hv_cmd_hypapp(const struct hv_out *o, int argc, char **argv);
+/* memmap.c: hvctl mem map [--scale SIZE]. */
+int hv_mem_map(const struct hv_out *o, int argc, char **argv);
 /* top.c: hvctl top. */
 int hv_cmd_top(const struct hv_out *o, int argc, char **argv);
 
@@ -181,6 +196,7 @@ void gvnl_close(struct gvnl *g);
 int gvnl_get_status(struct gvnl *g, struct hv_status *st);
 int gvnl_event_stats(struct gvnl *g, struct hv_event_stats *st);
 int gvnl_hypapp_dump(struct gvnl *g, struct hv_hypapp_list *l);
+int gvnl_mem_map(struct gvnl *g, struct hv_range_list *l);
 void hv_hypapp_list_free(struct hv_hypapp_list *l);
 int gvnl_events_follow(struct gvnl *g, long count, double timeout_s,
 		       void (*fn)(const struct hv_event *e, void *arg), void *arg);

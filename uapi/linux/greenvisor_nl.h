@@ -61,6 +61,12 @@
  *                              (nest of GV_HYPAPP_ATTR_*) per registered
  *                              hypapp, in id order
  *
+ *   GV_CMD_MEM_MAP_GET  (dump) request: no attributes; one GV_ATTR_MEM_RANGE
+ *                              per range: first the platform's layer (RAM,
+ *                              reserved, MMIO), then what greenvisor took
+ *                              (hypervisor pool, green); a later range
+ *                              takes precedence where ranges overlap
+ *
  * Attribute types are given as the kernel's NLA_* names; numbers are
  * host-endian. New attributes and commands are only ever appended.
  */
@@ -88,6 +94,7 @@ enum gv_cmd {
 	GV_CMD_EVENT,		/* notification on the "events" group */
 	GV_CMD_GET_EVENT_STATS,	/* do: event counters */
 	GV_CMD_HYPAPP_GET,	/* dump: the registered hypapps */
+	GV_CMD_MEM_MAP_GET,	/* dump: physical memory by owner */
 
 	__GV_CMD_MAX,
 	GV_CMD_MAX = __GV_CMD_MAX - 1
@@ -115,6 +122,7 @@ enum gv_attr {
 	GV_ATTR_EVENT,			/* nest: GV_EVENT_ATTR_* */
 	GV_ATTR_EVENT_STATS,		/* nest: GV_EVENT_STATS_ATTR_* */
 	GV_ATTR_HYPAPP,			/* nest: GV_HYPAPP_ATTR_* */
+	GV_ATTR_MEM_RANGE,		/* nest: GV_MEM_RANGE_ATTR_* */
 
 	__GV_ATTR_MAX,
 	GV_ATTR_MAX = __GV_ATTR_MAX - 1
@@ -269,6 +277,27 @@ enum gv_hypapp_attr {
 
 	__GV_HYPAPP_ATTR_MAX,
 	GV_HYPAPP_ATTR_MAX = __GV_HYPAPP_ATTR_MAX - 1
+};
+
+/* Owners of physical memory (GV_MEM_RANGE_ATTR_OWNER). */
+enum gv_mem_owner {
+	GV_MEM_OWNER_RICH = 1,		/* System RAM of the rich OS */
+	GV_MEM_OWNER_RESERVED,		/* firmware-reserved */
+	GV_MEM_OWNER_MMIO,		/* device memory and other non-RAM */
+	GV_MEM_OWNER_HYPERVISOR,	/* greenvisor's pool */
+	GV_MEM_OWNER_GREEN,		/* lent to the green partition */
+};
+
+/* Attributes nested in GV_ATTR_MEM_RANGE. */
+enum gv_mem_range_attr {
+	GV_MEM_RANGE_ATTR_UNSPEC,
+	GV_MEM_RANGE_ATTR_PAD,
+	GV_MEM_RANGE_ATTR_START,	/* u64: first byte */
+	GV_MEM_RANGE_ATTR_END,		/* u64: one past the last byte */
+	GV_MEM_RANGE_ATTR_OWNER,	/* u32: GV_MEM_OWNER_* */
+
+	__GV_MEM_RANGE_ATTR_MAX,
+	GV_MEM_RANGE_ATTR_MAX = __GV_MEM_RANGE_ATTR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_GREENVISOR_NL_H */

@@ -125,6 +125,9 @@ expect_rc 1 "top: -d 0" "$HVCTL" top -d 0
 expect_rc 1 "top: -n not a number" "$HVCTL" top -n x
 expect_rc 1 "top: unknown argument" "$HVCTL" top --batch
 expect_rc 0 "top help" "$HVCTL" top help
+expect_rc 1 "mem map: scale not a power of two" "$HVCTL" mem map --scale 12K
+expect_rc 1 "mem map: scale below 4K" "$HVCTL" mem map --scale 1K
+expect_rc 1 "mem map: unknown argument" "$HVCTL" mem map --width 80
 expect_rc 0 "version" "$HVCTL" version
 expect_rc 0 "-V" "$HVCTL" -V
 
@@ -159,7 +162,7 @@ else
 	echo "# greenvisor is not loaded"
 	for cmd in status "cpu show" "cpu show 0" stats "stats 1" "ept show" \
 		"ept query 0x1000" "mem show" "mem lend 64K" "mem return 1" \
-		"events --count 1" "events stats" "hypapp list" "top -n 1"; do
+		"events --count 1" "events stats" "hypapp list" "top -n 1" "mem map"; do
 		# shellcheck disable=SC2086
 		expect_rc 3 "$cmd: not loaded" "$HVCTL" $cmd
 		if grep -qxF "hvctl: $NOT_LOADED" "$err"; then

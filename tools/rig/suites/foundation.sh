@@ -638,6 +638,28 @@ t_hvctl_top() {
 		{ REASON="no cpuid rate during a CPUID loop: $_j"; return 1; }
 }
 
+# hvctl_mem_map: the map shows the hypervisor's pool, and after a 64 KiB
+# lend exactly 64 KiB of green memory (in the picture too); none after the
+# return.
+t_hvctl_mem_map() {
+	need_loaded || return 1
+	_j=$(hvctl -j mem map) || { REASON="mem map failed"; return 1; }
+	[ "$(jnum hypervisor "$_j")" -gt 0 ] && [ "$(jnum green "$_j")" = 0 ] &&
+		[ "$(jnum rich "$_j")" -gt 0 ] || { REASON="before: $_j"; return 1; }
+	hvctl mem map | grep -q '^[0-9a-f]\{16\} .*H' ||
+		{ REASON="no H in the picture"; return 1; }
+	_l=$(hvctl -j mem lend 64K) || { REASON="mem lend 64K failed"; return 1; }
+	_id=$(jnum id "$_l")
+	_j=$(hvctl -j mem map)
+	_pic=$(hvctl mem map --scale 4K)
+	hvctl mem return "$_id" || { REASON="mem return $_id failed"; return 1; }
+	[ "$(jnum green "$_j")" = 65536 ] || { REASON="green after the lend: $_j"; return 1; }
+	echo "$_pic" | grep -q '^[0-9a-f]\{16\} .*G' ||
+		{ REASON="no G in the picture at 4K"; return 1; }
+	[ "$(jnum green "$(hvctl -j mem map)")" = 0 ] ||
+		{ REASON="green memory left after the return"; return 1; }
+}
+
 # hvctl_json_human: the human output says what -j says (status, ept show).
 t_hvctl_json_human() {
 	need_loaded || return 1
@@ -1090,6 +1112,7 @@ quick)
 	       load_dmesg_clean probe_present ksft_cpuid_leaf ksft_vmcall_user
 	       ksft_workload shell_loop hvctl_status hvctl_check_loaded
 	       hvctl_stats_cpuid hvctl_top hvctl_json_human hvctl_mem
+	       hvctl_mem_map
 	       hvctl_events trace_gv_event
 	       ksft_genl_perm ksft_genl_fuzz ksft_genl_policy
 	       protect_module protect_mtrr green_module vmcall_fuzz_kernel

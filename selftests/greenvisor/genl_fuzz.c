@@ -29,10 +29,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
+	return gv_xorshift64s(&rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
@@ -326,18 +323,8 @@ FIXTURE_SETUP(genl_fuzz)
 	self->family = -ENOENT;
 	if (geteuid())
 		SKIP(return, "needs root");
-	self->fd = nl_open();
-	ASSERT_LE(0, self->fd);
+	GV_GENL_OPEN_FAMILY();
 	setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	self->family = resolve_family(self->fd);
-	if (self->family == -ENOENT) {
-		ASSERT_FALSE(gv_required()) {
-			TH_LOG("no '%s' genl family but %s is set", GV_GENL_NAME,
-			       GV_REQUIRE_ENV);
-		}
-		SKIP(return, "greenvisor is not loaded (no '%s' family)", GV_GENL_NAME);
-	}
-	ASSERT_LT(0, self->family);
 }
 
 FIXTURE_TEARDOWN(genl_fuzz)

@@ -93,17 +93,7 @@ FIXTURE_SETUP(genl_perm)
 	self->family = -ENOENT;
 	if (geteuid())
 		SKIP(return, "needs root (it drops to uid %d itself)", NOBODY);
-	self->fd = nl_open();
-	ASSERT_LE(0, self->fd);
-	self->family = resolve_family(self->fd);
-	if (self->family == -ENOENT) {
-		ASSERT_FALSE(gv_required()) {
-			TH_LOG("no '%s' genl family but %s is set", GV_GENL_NAME,
-			       GV_REQUIRE_ENV);
-		}
-		SKIP(return, "greenvisor is not loaded (no '%s' family)", GV_GENL_NAME);
-	}
-	ASSERT_LT(0, self->family);
+	GV_GENL_OPEN_FAMILY();
 }
 
 FIXTURE_TEARDOWN(genl_perm)

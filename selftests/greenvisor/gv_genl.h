@@ -104,4 +104,25 @@ static inline int resolve_family(int fd)
 	return err ?: family;
 }
 
+/*
+ * In a fixture setup whose fixture has `int fd, family` (include
+ * kselftest_harness.h and gv_test.h first): open a socket and find the
+ * family; SKIP when greenvisor is not loaded, unless GV_REQUIRE_HV=1 makes
+ * that a failure.
+ */
+#define GV_GENL_OPEN_FAMILY() do {					\
+	self->fd = nl_open();						\
+	ASSERT_LE(0, self->fd);						\
+	self->family = resolve_family(self->fd);			\
+	if (self->family == -ENOENT) {					\
+		ASSERT_FALSE(gv_required()) {				\
+			TH_LOG("no '%s' genl family but %s is set",	\
+			       GV_GENL_NAME, GV_REQUIRE_ENV);		\
+		}							\
+		SKIP(return, "greenvisor is not loaded (no '%s' family)", \
+		     GV_GENL_NAME);					\
+	}								\
+	ASSERT_LT(0, self->family);					\
+} while (0)
+
 #endif /* GV_GENL_H */

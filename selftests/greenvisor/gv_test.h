@@ -60,6 +60,15 @@ static inline int64_t gv_vmcall0(uint32_t nr, struct gv_vmcall_regs *r)
 	return (int64_t)r->rax;
 }
 
+/* xorshift64*: a reproducible stream for the fuzzers, from a seed != 0. */
+static inline uint64_t gv_xorshift64s(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dull;
+}
+
 static inline uint64_t gv_rdtsc(void)
 {
 	uint32_t lo, hi;

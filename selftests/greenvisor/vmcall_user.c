@@ -302,10 +302,7 @@ static uint64_t fuzz_state;
 
 static uint64_t fuzz_rnd(void)
 {
-	fuzz_state ^= fuzz_state >> 12;
-	fuzz_state ^= fuzz_state << 25;
-	fuzz_state ^= fuzz_state >> 27;
-	return fuzz_state * 0x2545f4914f6cdd1dull;
+	return gv_xorshift64s(&fuzz_state);
 }
 
 /* RAX of a random call: 1 in 8 foreign, else a core, hypapp or any number. */
